@@ -1,0 +1,320 @@
+"""Command-line interface: a thin layer over the library modules."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import __version__
+from .errors import Novo2OdooError
+from .odoo.client import TargetSpec, connect_target
+
+console = Console(stderr=True)
+out = Console()
+log = logging.getLogger("novo2odoo")
+
+
+class State:
+    quiet = False
+
+
+def target_options(function):
+    """Options that name the Odoo target, shared by the commands that talk to one."""
+    options = [
+        click.option("--target", "-t", required=True,
+                     help="Odoo URL (http://host:8069) or sandbox:PATH for the embedded sandbox target."),
+        click.option("--db", help="Database name on the Odoo server (needed with a URL)."),
+        click.option("--user", help="Login on the Odoo server (needed with a URL). The password or API key "
+                                    "comes from NOVO2ODOO_PASSWORD or NOVO2ODOO_API_KEY, else a prompt."),
+        click.option("--protocol", type=click.Choice(["auto", "xmlrpc", "jsonrpc", "json2"]), default="auto",
+                     show_default=True, help="RPC protocol; auto uses JSON-2 with an API key on Odoo 19+, else XML-RPC."),
+        click.option("--sandbox-odoo", type=click.Choice(["18.0", "19.0"]), default="18.0", show_default=True,
+                     help="Odoo version a new sandbox target imitates."),
+        click.option("--sandbox-modules", type=click.Choice(["maintenance", "crm-only"]), default="maintenance",
+                     show_default=True, help="Modules a new sandbox target has installed."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def open_target(target, db, user, protocol, sandbox_odoo, sandbox_modules):
+    spec = TargetSpec(target, db, user, protocol, sandbox_odoo, sandbox_modules)
+    secret = None
+    if not spec.is_sandbox and not (os.environ.get("NOVO2ODOO_PASSWORD") or os.environ.get("NOVO2ODOO_API_KEY")):
+        if not sys.stdin.isatty():
+            raise click.UsageError("set NOVO2ODOO_PASSWORD or NOVO2ODOO_API_KEY; no terminal to prompt on")
+        secret = click.prompt(f"Password or API key for {user} on {target}", hide_input=True)
+    return connect_target(spec, secret)
+
+
+@contextmanager
+def progress_factory():
+    """Yield a function that opens one progress bar per object."""
+    if State.quiet:
+        yield None
+        return
+    with Progress(TextColumn("{task.description:<14}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        @contextmanager
+        def bar(obj, source):
+            task = progress.add_task(obj, total=source.count_rows())
+
+            class Bar:
+                def advance(self):
+                    progress.advance(task)
+            yield Bar()
+
+        yield bar
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="novo2odoo")
+@click.option("-v", "--verbose", count=True, help="Log more: -v for each batch, -vv for every RPC call.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final summary; no progress bars.")
+def cli(verbose: int, quiet: bool) -> None:
+    """Migrate a Novo Work Order CSV export into Odoo CRM and Maintenance.
+
+    The usual sequence is inspect, propose, confirm, migrate; then report, verify,
+    and, if needed, rollback. Every command prints what it did; `--help` on each
+    command lists its options.
+    """
+    State.quiet = quiet
+    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=console, show_path=False)])
+    if verbose < 2:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+@cli.command()
+@click.argument("export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the inspection as JSON.")
+def inspect(export_dir: Path, as_json: bool) -> None:
+    """Recognise and profile the files of EXPORT_DIR and list their data problems.
+
+    Files are recognised by their headers and values, not their names. For each
+    file it prints the object, encoding, delimiter, date style and row count; then
+    every problem found (dangling references, invalid e-mails, duplicates,
+    unreadable dates, missing or unsafe attachment files) with file, row and column.
+    """
+    from .source import open_export
+    from .source.inspect import inspect_export
+
+    export = open_export(export_dir)
+    result = inspect_export(export)
+    if as_json:
+        out.print_json(json.dumps({
+            "files": [{"file": f.file, "object": f.object, "rows": f.rows,
+                       "encoding": export.files[f.object].encoding.value,
+                       "delimiter": export.files[f.object].delimiter.value,
+                       "date_style": (export.files[f.object].date_style or None) and export.files[f.object].date_style.value,
+                       "columns": [{"header": c.header, "column": c.key, "filled": c.filled,
+                                    "distinct": len(c.distinct), "examples": c.examples} for c in f.columns]}
+                      for f in result.files],
+            "findings": [vars(f) for f in result.findings],
+            "unrecognised": result.unrecognised,
+        }))
+        return
+    table = Table(title=f"Novo export {export_dir}")
+    for name in ("file", "object", "confidence", "encoding", "delimiter", "dates", "rows"):
+        table.add_column(name)
+    for profile in result.files:
+        source = export.files[profile.object]
+        table.add_row(profile.file, profile.object, f"{source.object_confidence:.2f}", source.encoding.value,
+                      repr(source.delimiter.value), source.date_style.value if source.date_style else "-",
+                      str(profile.rows))
+    out.print(table)
+    for name in result.unrecognised:
+        out.print(f"[yellow]not recognised:[/] {name} (left out)")
+    for profile in result.files:
+        out.print(f"\n[bold]{profile.file}[/] ({profile.object})")
+        for column in profile.columns:
+            fill = f"{column.filled}/{profile.rows}"
+            out.print(f"  {column.header:<30} -> {column.key or 'custom field':<16} filled {fill:<10} "
+                      f"distinct {len(column.distinct)}{'+' if len(column.distinct) >= 50 else ''}  "
+                      f"e.g. {', '.join(column.examples)}")
+    counts = result.counts()
+    out.print(f"\n[bold]{len(result.findings)} data problems[/]: "
+              + ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items())))
+    for finding in result.findings:
+        out.print(f"  {finding.file} row {finding.row}, {finding.column} = {finding.value!r}: {finding.message}")
+
+
+@cli.command()
+@click.argument("export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@target_options
+@click.option("--timezone", "timezone_name", default="America/Denver", show_default=True,
+              help="IANA timezone of the timestamps in the export; they are converted to UTC.")
+@click.option("--country", default="US", show_default=True, help="ISO code of the country used when a row has none.")
+@click.option("--create-missing-users", is_flag=True,
+              help="Propose to create an Odoo user for staff whose e-mail matches no user.")
+@click.option("--fallback-user", metavar="LOGIN", help="Propose to assign unmatched staff's records to this login.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("mapping.yaml"),
+              show_default=True, help="Mapping file to write.")
+def propose(export_dir, target, db, user, protocol, sandbox_odoo, sandbox_modules, timezone_name, country,
+            create_missing_users, fallback_user, output) -> None:
+    """Propose how EXPORT_DIR maps onto the target and write the mapping file.
+
+    Reads the live target's schema (fields_get), stages, teams and users, and
+    writes every file, column and value map with a confidence and a reason. Review
+    the file, edit what is wrong, then run `novo2odoo confirm`.
+    """
+    from .mapping import propose as build, save
+    from .source import open_export
+
+    export = open_export(export_dir)
+    with open_target(target, db, user, protocol, sandbox_odoo, sandbox_modules) as opened:
+        document = build(export, opened.client, timezone_name=timezone_name, country=country,
+                         create_missing_users=create_missing_users, fallback_user=fallback_user)
+    save(document, output)
+    low = [(obj, header, column["confidence"]) for obj, spec in document["objects"].items()
+           for header, column in spec["columns"].items() if column.get("confidence", 1) < 0.7]
+    out.print(f"wrote {output}: {len(document['objects'])} files, {len(document['custom_fields'])} custom fields, "
+              f"work orders to {document['target']['work_orders_to']}")
+    staff = document["value_maps"]["staff"]
+    actions = {}
+    for entry in staff.values():
+        actions[entry["action"]] = actions.get(entry["action"], 0) + 1
+    out.print("staff: " + ", ".join(f"{count} {action}" for action, count in sorted(actions.items())))
+    for obj, header, confidence in low:
+        out.print(f"[yellow]check[/] {obj}.{header}: confidence {confidence}")
+    out.print(f"next: review {output}, then run `novo2odoo confirm {output}`")
+
+
+@cli.command()
+@click.argument("mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", help="Name recorded as the approver (default: the current OS user).")
+def confirm(mapping_file: Path, by: str | None) -> None:
+    """Approve MAPPING_FILE after printing a summary of what it approves.
+
+    Records who approved it, when, and the SHA-256 of its content. Any later edit
+    invalidates the approval, and `migrate` refuses the file until it is confirmed
+    again.
+    """
+    from .mapping import confirm as approve, load
+
+    document = load(mapping_file)
+    out.print(f"[bold]Mapping {mapping_file}[/] for {document.get('target', {}).get('url', '?')} "
+              f"({document.get('target', {}).get('odoo_version', '?')})")
+    for obj, spec in document["objects"].items():
+        fields = sorted({t["field"] for c in spec["columns"].values() for t in c.get("targets") or [] if t["field"]})
+        out.print(f"  {spec['file']:<30} -> {spec['model'] or 'not loaded'}: {len(fields)} fields")
+    out.print(f"  custom fields to create: {len(document['custom_fields'])}")
+    maps = document["value_maps"]
+    for raw, entry in maps["status"].items():
+        out.print(f"  status {raw!r} -> stage {entry['stage']!r}{' (new)' if entry.get('create') else ''}")
+    for raw, entry in maps["priority"].items():
+        out.print(f"  priority {raw!r} -> {entry['value']}")
+    actions = {}
+    for entry in maps["staff"].values():
+        actions[entry["action"]] = actions.get(entry["action"], 0) + 1
+    out.print("  staff: " + ", ".join(f"{count} {action}" for action, count in sorted(actions.items())))
+    document = approve(mapping_file, by)
+    approval = document["approval"]
+    out.print(f"confirmed by {approval['by']} at {approval['at']} (sha256 {approval['sha256'][:12]})")
+
+
+@cli.command()
+@click.argument("export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--mapping", "mapping_file", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Confirmed mapping file.")
+@target_options
+@click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("novo2odoo-journal.sqlite"), show_default=True, help="SQLite journal of runs.")
+@click.option("--sample", type=int, default=None, metavar="N",
+              help="Load about N work orders with everything they reference, covering every status, "
+                   "priority, department and custom field value.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the HTML report of the run here (default: next to the journal).")
+def migrate(export_dir, mapping_file, target, db, user, protocol, sandbox_odoo, sandbox_modules, journal_path,
+            sample, report_path) -> None:
+    """Load EXPORT_DIR into the target as the confirmed mapping says.
+
+    Prepares the target (custom fields, teams, stages, categories, users), then
+    loads customers, locations, assets, work orders, preventive schedules,
+    attachments and activity in that order, in batches. Every record gets an
+    external ID in module novo_migration; running again updates what changed and
+    creates nothing twice. Rejected rows are journaled with file, row, column,
+    value and reason, and the run goes on.
+    """
+    from .run import run_migration
+
+    with open_target(target, db, user, protocol, sandbox_odoo, sandbox_modules) as opened:
+        with progress_factory() as progress:
+            result = run_migration(export_dir, mapping_file, opened.client, journal_path, target,
+                                   sample=sample, progress=progress)
+    from .report import summary_lines, write_html
+
+    html_path = report_path or journal_path.with_name(f"novo2odoo-run-{result.run_id}.html")
+    write_html(journal_path, result.run_id, html_path)
+    for line in summary_lines(journal_path, result.run_id):
+        out.print(line)
+    out.print(f"report: {html_path}")
+
+
+@cli.command()
+@click.option("--journal", "journal_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("novo2odoo-journal.sqlite"), show_default=True, help="SQLite journal of runs.")
+def runs(journal_path: Path) -> None:
+    """List the runs recorded in the journal with their state and counts."""
+    from .load.journal import Journal
+
+    journal = Journal(journal_path)
+    table = Table()
+    for name in ("run", "started", "finished", "state", "mode", "target", "created", "updated", "rejected"):
+        table.add_column(name)
+    for row in journal.runs():
+        stats = json.loads(row["stats"] or "{}")
+        total = lambda key: str(sum(v.get(key, 0) for v in stats.get("counts", {}).values()))
+        table.add_row(str(row["id"]), row["started_at"], row["finished_at"] or "-", row["state"], row["mode"],
+                      row["target"], total("created"), total("updated"), total("rejected"))
+    out.print(table)
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@click.option("--journal", "journal_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("novo2odoo-journal.sqlite"), show_default=True, help="SQLite journal of runs.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="HTML file to write (default: novo2odoo-run-RUN.html next to the journal).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write JSON here.")
+def report(run_id: int, journal_path: Path, output: Path | None, json_path: Path | None) -> None:
+    """Write a self-contained HTML report of run RUN_ID for a project manager."""
+    from .report import report_data, summary_lines, write_html
+
+    output = output or journal_path.with_name(f"novo2odoo-run-{run_id}.html")
+    write_html(journal_path, run_id, output)
+    if json_path:
+        json_path.write_text(json.dumps(report_data(journal_path, run_id), indent=2, default=str), encoding="utf-8")
+    for line in summary_lines(journal_path, run_id):
+        out.print(line)
+    out.print(f"report: {output}")
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=False)
+    except click.exceptions.Abort:
+        console.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Novo2OdooError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

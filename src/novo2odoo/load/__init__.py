@@ -1,0 +1,1 @@
+"""Load stage: write converted records into Odoo in batches and journal every change."""

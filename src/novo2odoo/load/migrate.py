@@ -1,0 +1,344 @@
+"""The ``migrate`` job: prepare the target, then load every object in dependency order."""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..mapping.values import norm
+from ..odoo.client import OdooClient
+from ..source.export import Export, SourceFile
+from ..source.values import clean_email, external_id_name
+from ..source.vocabulary import LOAD_ORDER
+from . import prepare as prep
+from .convert import Converter, Lookups, Problem, bind_references, reference_columns
+from .journal import Journal
+from .writer import Item, Writer
+
+log = logging.getLogger(__name__)
+
+PREFIX = {"customer": "customer", "location": "location", "asset": "asset", "work_order": "work_order",
+          "pm_schedule": "pm_schedule", "attachment": "attachment", "activity": "activity"}
+ADDRESS_FIELDS = ("street", "street2", "city", "zip", "state_id", "country_id")
+MAX_ATTACHMENT_BATCH_BYTES = 32 * 1024 * 1024
+
+
+@dataclass
+class RunOptions:
+    mode: str = "full"
+    sample_ids: set[str] | None = None   # work order numbers of a sample run
+    since: object | None = None           # only work orders created or changed after this
+    progress: Callable | None = None      # progress(object, total) -> context manager with advance()
+
+
+@dataclass
+class RunResult:
+    run_id: int
+    counts: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def batched(iterable, size: int) -> Iterator[list]:
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+class Migration:
+    """One run of ``migrate`` against one target, writing to one journal."""
+
+    def __init__(self, export: Export, mapping: dict, client: OdooClient, journal: Journal, run_id: int,
+                 options: RunOptions):
+        self.export = export
+        self.mapping = mapping
+        self.client = client
+        self.journal = journal
+        self.run_id = run_id
+        self.options = options
+        self.module = mapping["settings"].get("module", "novo_migration")
+        self.batch_size = int(mapping["settings"].get("batch_size", 200))
+        self.writer = Writer(client, journal, run_id, self.module, export)
+        self.lookups = Lookups()
+        self.request_model = mapping["target"]["work_orders_to"]
+
+    # Driver
+
+    def run(self) -> dict:
+        prep.ensure_custom_fields(self.client, self.mapping)
+        prep.prepare(self.client, self.writer, self.mapping, self.lookups)
+        for obj in LOAD_ORDER:
+            if obj in ("department", "user") or obj not in self.mapping["objects"]:
+                continue
+            source = self.export.file(obj)
+            if source is None:
+                continue
+            spec = self.mapping["objects"][obj]
+            if spec.get("model") is None:
+                self.report_unloadable(obj, source)
+                continue
+            loader = getattr(self, f"load_{obj}")
+            log.info("loading %s from %s into %s", obj, source.name, spec["model"])
+            loader(source, spec)
+        return {obj: vars(counts) for obj, counts in self.writer.counts.items()}
+
+    def rows(self, obj: str, source: SourceFile) -> Iterator[tuple[int, dict]]:
+        spec = self.mapping["objects"][obj]
+        total = None
+        progress = self.options.progress(obj, source) if self.options.progress else nullcontext()
+        with progress as bar:
+            for number, row in source.rows(spec["encoding"], spec["delimiter"]):
+                if bar is not None:
+                    bar.advance()
+                yield number, row
+
+    def report_unloadable(self, obj: str, source: SourceFile) -> None:
+        converter = Converter(self.mapping, obj, self.lookups, self.export.root)
+        for number, row in self.rows(obj, source):
+            self.writer.count(obj).rejected += 1
+            self.journal.reject(self.run_id, obj, "error", source.name, number, converter.novo_id(row), None, None,
+                                f"the target has no model for {obj.replace('_', ' ')} records",
+                                "install Maintenance on the target, propose and confirm again")
+
+    # Shared steps
+
+    def convert_batch(self, obj: str, converter: Converter, batch: list[tuple[int, dict]],
+                      source: SourceFile) -> list[tuple[int, dict, dict]]:
+        """Convert a batch, journaling problems; return ``(row number, row, vals)`` of good rows."""
+        self.resolve_references(converter, [row for _n, row in batch])
+        good = []
+        counts = self.writer.count(obj)
+        for number, row in batch:
+            novo_id = converter.novo_id(row)
+            if not novo_id:
+                counts.rejected += 1
+                self.journal.reject(self.run_id, obj, "error", source.name, number, None,
+                                    converter.header_of.get("id"), "", "the row has no id",
+                                    "add the id in the export or remove the row")
+                continue
+            try:
+                vals, problems = converter.convert(row)
+            except Problem as problem:
+                counts.rejected += 1
+                self.journal.reject(self.run_id, obj, "error", source.name, number, novo_id,
+                                    getattr(problem, "header", None), getattr(problem, "value", None),
+                                    problem.reason, problem.hint)
+                log.warning("%s row %d (%s) quarantined: %s", source.name, number, novo_id, problem.reason)
+                continue
+            for severity, header, value, reason, hint in problems:
+                counts.warnings += 1
+                self.journal.reject(self.run_id, obj, severity, source.name, number, novo_id, header, value,
+                                    reason, hint)
+            good.append((number, row, vals))
+        return good
+
+    def resolve_references(self, converter: Converter, rows: list[dict]) -> None:
+        """Fill ``lookups.refs`` for every reference in ``rows``: journal first, then external IDs."""
+        wanted: dict[str, set[str]] = {}
+        for header, obj in reference_columns(converter.spec):
+            for row in rows:
+                value = (row.get(header) or "").strip()
+                if value and (obj, value) not in self.lookups.refs:
+                    wanted.setdefault(obj, set()).add(value)
+        for obj, novo_ids in wanted.items():
+            ids = sorted(novo_ids)
+            for novo_id, entity in self.journal.entities(obj, ids).items():
+                self.lookups.refs[(obj, novo_id)] = entity["res_id"]
+            missing = [i for i in ids if (obj, i) not in self.lookups.refs]
+            if missing:
+                names = {external_id_name(PREFIX[obj], i): i for i in missing}
+                for name, res_id in self.writer.xmlid_targets(list(names)).items():
+                    self.lookups.refs[(obj, names[name])] = res_id
+        if len(self.lookups.refs) > 200_000:
+            self.lookups.refs.clear()
+
+    def item(self, obj: str, novo_id: str, vals: dict, source: SourceFile, number: int, **extra) -> Item:
+        return Item(novo_id, external_id_name(PREFIX[obj], novo_id), vals, source.name, number, **extra)
+
+    def remember(self, obj: str, ids: dict[str, int], items: list[Item]) -> None:
+        for item in items:
+            if item.xmlid in ids:
+                self.lookups.refs[(obj, item.novo_id)] = ids[item.xmlid]
+
+    def load_simple(self, obj: str, source: SourceFile, spec: dict, shape: Callable | None = None) -> None:
+        converter = Converter(self.mapping, obj, self.lookups, self.export.root)
+        bind_references(converter)
+        for batch in batched(self.rows(obj, source), self.batch_size):
+            items = []
+            for number, row, vals in self.convert_batch(obj, converter, batch, source):
+                novo_id = converter.novo_id(row)
+                if shape is not None:
+                    vals = shape(vals, row, converter)
+                    if vals is None:
+                        continue
+                items.append(self.item(obj, novo_id, vals, source, number))
+            ids = self.writer.upsert(obj, spec["model"], items, marker="x_novo_id")
+            self.remember(obj, ids, items)
+
+    # Objects
+
+    def load_customer(self, source: SourceFile, spec: dict) -> None:
+        """Load companies first, then people linked to them; merge people exported twice."""
+        converter = Converter(self.mapping, "customer", self.lookups, self.export.root)
+        company_header = converter.header_of.get("company")
+        seen: dict[str, str] = {}  # identity of a person -> external ID name of the first row
+
+        for companies_pass in (True, False):
+            for batch in batched(self.rows("customer", source), self.batch_size):
+                items = []
+                for number, row, vals in self.convert_batch_filtered(converter, batch, source, companies_pass):
+                    novo_id = converter.novo_id(row)
+                    first = converter.canon(row, "first_name")
+                    last = converter.canon(row, "last_name")
+                    company = converter.canon(row, "company")
+                    if vals.get("is_company"):
+                        vals["name"] = company or " ".join(p for p in (first, last) if p)
+                        items.append(self.item("customer", novo_id, vals, source, number))
+                        continue
+                    vals["name"] = " ".join(p for p in (first, last) if p) or company
+                    if not vals["name"]:
+                        self.writer.count("customer").rejected += 1
+                        self.journal.reject(self.run_id, "customer", "error", source.name, number, novo_id,
+                                            company_header, "", "the customer has no name",
+                                            "add a first and last name or a company name")
+                        continue
+                    if company and company_header:
+                        parent = self.company_id(company, source)
+                        if parent:
+                            vals["parent_id"] = parent
+                    identity = person_identity(vals, row, converter)
+                    if identity in seen:
+                        survivor = seen[identity]
+                        self.journal.reject(self.run_id, "customer", "warning", source.name, number, novo_id, None,
+                                            None, f"duplicate of {survivor.split('_', 1)[-1].upper()}: merged into it",
+                                            "nothing to do; both Novo ids point at one contact")
+                        items.append(self.item("customer", novo_id, {}, source, number, alias_of=survivor))
+                        continue
+                    item = self.item("customer", novo_id, vals, source, number)
+                    if vals.get("parent_id"):
+                        item.after = {name: vals.get(name, False) for name in ADDRESS_FIELDS if name in vals}
+                    seen[identity] = item.xmlid
+                    items.append(item)
+                ids = self.writer.upsert("customer", spec["model"], items, marker="x_novo_id")
+                self.remember("customer", ids, items)
+                if companies_pass:
+                    for item in items:
+                        if item.xmlid in ids:
+                            self.lookups.companies[norm(item.vals["name"])] = ids[item.xmlid]
+
+    def convert_batch_filtered(self, converter: Converter, batch, source: SourceFile, companies: bool):
+        wanted = []
+        for number, row in batch:
+            raw_type = converter.canon(row, "type")
+            entry = self.mapping["value_maps"].get("customer_type", {}).get(raw_type)
+            is_company = bool(entry and entry["is_company"])
+            if is_company == companies:
+                wanted.append((number, row))
+        return self.convert_batch("customer", converter, wanted, source) if wanted else []
+
+    def company_id(self, name: str, source: SourceFile) -> int | None:
+        key = norm(name)
+        if key not in self.lookups.companies:
+            created = self.writer.ensure("customer", "res.partner", "company",
+                                         [(name, {"name": name, "is_company": True})])
+            self.lookups.companies[key] = created.get(name)
+            self.journal.log(self.run_id, "info", f"created company {name!r}, named by customers but not exported")
+        return self.lookups.companies[key]
+
+    def load_location(self, source: SourceFile, spec: dict) -> None:
+        tag = self.writer.ensure("location", "res.partner.category", "partner_category",
+                                 [("service_location", {"name": "Service Location"})]).get("service_location")
+
+        def shape(vals: dict, row: dict, converter: Converter) -> dict:
+            if tag:
+                vals["category_id"] = [(6, 0, [tag])]
+            return vals
+
+        self.load_simple("location", source, spec, shape)
+
+    def load_asset(self, source: SourceFile, spec: dict) -> None:
+        self.load_simple("asset", source, spec)
+
+    def load_work_order(self, source: SourceFile, spec: dict) -> None:
+        sample = self.options.sample_ids
+
+        def shape(vals: dict, row: dict, converter: Converter) -> dict | None:
+            if sample is not None and converter.novo_id(row) not in sample:
+                return None
+            if self.request_model == "maintenance.request":
+                vals.setdefault("user_id", False)
+                if not vals.get("maintenance_team_id"):
+                    vals.pop("maintenance_team_id", None)
+            return vals
+
+        self.load_simple("work_order", source, spec, shape)
+
+    def load_pm_schedule(self, source: SourceFile, spec: dict) -> None:
+        def shape(vals: dict, row: dict, converter: Converter) -> dict:
+            vals.setdefault("user_id", False)
+            if not vals.get("maintenance_team_id"):
+                vals.pop("maintenance_team_id", None)
+            return vals
+
+        self.load_simple("pm_schedule", source, spec, shape)
+
+    def in_sample(self, vals: dict) -> bool:
+        return self.options.sample_ids is None or bool(vals.get("res_id"))
+
+    def load_attachment(self, source: SourceFile, spec: dict) -> None:
+        converter = Converter(self.mapping, "attachment", self.lookups, self.export.root)
+        bind_references(converter)
+        for batch in batched(self.rows("attachment", source), self.batch_size):
+            batch = self.only_sampled(converter, batch)
+            items, size = [], 0
+            for number, row, vals in self.convert_batch("attachment", converter, batch, source):
+                if not vals.get("res_id"):
+                    self.reject_orphan("attachment", converter, source, number, row)
+                    continue
+                vals["res_model"] = self.request_model
+                items.append(self.item("attachment", converter.novo_id(row), vals, source, number))
+                size += len(vals.get("datas") or "")
+                if size > MAX_ATTACHMENT_BATCH_BYTES:
+                    self.writer.upsert("attachment", spec["model"], items, marker="x_novo_id")
+                    items, size = [], 0
+            self.writer.upsert("attachment", spec["model"], items, marker="x_novo_id")
+
+    def load_activity(self, source: SourceFile, spec: dict) -> None:
+        converter = Converter(self.mapping, "activity", self.lookups, self.export.root)
+        bind_references(converter)
+        for batch in batched(self.rows("activity", source), self.batch_size):
+            batch = self.only_sampled(converter, batch)
+            items = []
+            for number, row, vals in self.convert_batch("activity", converter, batch, source):
+                if not vals.get("res_id"):
+                    self.reject_orphan("activity", converter, source, number, row)
+                    continue
+                vals["model"] = self.request_model
+                items.append(self.item("activity", converter.novo_id(row), vals, source, number))
+            self.writer.upsert("activity", spec["model"], items, marker="x_novo_id")
+
+    def only_sampled(self, converter: Converter, batch: list) -> list:
+        if self.options.sample_ids is None:
+            return batch
+        header = converter.header_of.get("work_order")
+        return [(n, row) for n, row in batch if (row.get(header) or "").strip() in self.options.sample_ids]
+
+    def reject_orphan(self, obj: str, converter: Converter, source: SourceFile, number: int, row: dict) -> None:
+        header = converter.header_of.get("work_order")
+        self.writer.count(obj).rejected += 1
+        self.journal.reject(self.run_id, obj, "error", source.name, number, converter.novo_id(row), header,
+                            row.get(header, ""), "the work order is not loaded, so this row has nowhere to go",
+                            "check the work order's own row in the rejects")
+
+
+def person_identity(vals: dict, row: dict, converter: Converter) -> str:
+    """Return what makes two customer rows one person: the e-mail, else name and phone."""
+    email = vals.get("email")
+    if email:
+        return f"email:{email}"
+    phone = "".join(ch for ch in converter.canon(row, "phone") if ch.isdigit())[-10:]
+    return f"name:{norm(vals.get('name', ''))}|{phone}|{norm(converter.canon(row, 'street'))}"

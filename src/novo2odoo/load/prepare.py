@@ -1,0 +1,162 @@
+"""Prepare the target before records move: custom fields, teams, stages, categories, users."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from ..mapping.values import norm
+from ..odoo.client import OdooClient
+from .convert import Lookups
+from .writer import QUIET_CONTEXT, Writer
+
+log = logging.getLogger(__name__)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower())
+
+
+def ensure_custom_fields(client: OdooClient, mapping: dict) -> list[str]:
+    """Create the mapping's ``x_`` fields that the target lacks; return the names created."""
+    created = []
+    model_ids: dict[str, int] = {}
+    for spec in mapping["custom_fields"]:
+        model = spec["model"]
+        if spec["name"] in client.fields(model):
+            continue
+        if model not in model_ids:
+            found = client.search_read("ir.model", [("model", "=", model)], ["id"], limit=1)
+            model_ids[model] = found[0]["id"]
+        vals = {"model_id": model_ids[model], "name": spec["name"], "ttype": spec["type"],
+                "field_description": spec["label"], "state": "manual"}
+        if spec["type"] == "selection":
+            vals["selection_ids"] = [(0, 0, {"value": option, "name": option, "sequence": index})
+                                     for index, option in enumerate(spec.get("selection") or [])]
+        if spec["type"] == "many2one":
+            vals["relation"] = spec["relation"]
+            vals["on_delete"] = "set null"
+        client.create("ir.model.fields", [vals])
+        created.append(f"{model}.{spec['name']}")
+        log.info("created custom field %s.%s (%s)", model, spec["name"], spec["type"])
+    for model in {spec["model"] for spec in mapping["custom_fields"]}:
+        client.forget_fields(model)
+    return created
+
+
+def prepare(client: OdooClient, writer: Writer, mapping: dict, lookups: Lookups) -> None:
+    """Create teams, stages, categories, tags and users, and fill ``lookups`` with target ids."""
+    maps = mapping["value_maps"]
+    maintenance = mapping["target"]["work_orders_to"] == "maintenance.request"
+
+    # Countries and states: read once; they are small tables.
+    for country in client.search_read("res.country", [], ["code"]):
+        if country["code"]:
+            lookups.countries[country["code"].upper()] = country["id"]
+    for state in client.search_read("res.country.state", [], ["code", "name", "country_id"]):
+        country_id = state["country_id"][0] if state["country_id"] else False
+        lookups.states[(country_id, norm(state["code"]))] = state["id"]
+        lookups.states[(country_id, norm(state["name"]))] = state["id"]
+
+    # Teams: a maintenance team and a sales team per department (the sales team only without
+    # Maintenance, where work orders become leads).
+    team_models = [("maintenance.team", "maintenance_team")] if maintenance else [("crm.team", "crm_team")]
+    for model, prefix in team_models:
+        existing = {norm(t["name"]): t["id"] for t in client.search_read(model, [], ["name"])}
+        items = []
+        for dept_id, entry in maps["department"].items():
+            if not entry.get("create") and norm(entry["team"]) in existing:
+                team_id = existing[norm(entry["team"])]
+                lookups.teams[norm(dept_id)] = team_id
+                lookups.teams[norm(entry["name"])] = team_id
+                continue
+            items.append((dept_id, {"name": entry["team"]}))
+        ids = writer.ensure("department", model, prefix, items)
+        for dept_id, entry in maps["department"].items():
+            if dept_id in ids:
+                lookups.teams[norm(dept_id)] = ids[dept_id]
+                lookups.teams[norm(entry["name"])] = ids[dept_id]
+
+    # Stages.
+    stage_model = "maintenance.stage" if maintenance else "crm.stage"
+    existing = {norm(s["name"]): s["id"] for s in client.search_read(stage_model, [], ["name"])}
+    to_create: dict[str, dict] = {}
+    for raw, entry in maps["status"].items():
+        if norm(entry["stage"]) in existing:
+            lookups.stages[raw] = existing[norm(entry["stage"])]
+        else:
+            vals = {"name": entry["stage"], "sequence": 50 + len(to_create), "fold": bool(entry.get("done"))}
+            if maintenance:
+                vals["done"] = bool(entry.get("done"))
+            to_create.setdefault(entry["stage"], vals)
+    ids = writer.ensure("status", stage_model, "stage", [(name, vals) for name, vals in to_create.items()])
+    for raw, entry in maps["status"].items():
+        if entry["stage"] in ids:
+            lookups.stages[raw] = ids[entry["stage"]]
+
+    # Equipment categories, created without a technician so requests take none from them.
+    if maintenance and "asset" in mapping["objects"]:
+        source_categories = writer.distinct("asset", "category")
+        existing = {norm(c["name"]): c["id"] for c in client.search_read("maintenance.equipment.category", [], ["name"])}
+        items = []
+        for name in source_categories:
+            if norm(name) in existing:
+                lookups.categories[norm(name)] = existing[norm(name)]
+            else:
+                items.append((name, {"name": name, "technician_user_id": False}))
+        for name, cid in writer.ensure("asset", "maintenance.equipment.category", "equipment_category", items).items():
+            lookups.categories[norm(name)] = cid
+
+    # Message subtypes.
+    for xmlid, key in (("mt_note", "note"), ("mt_comment", "comment")):
+        found = client.search_read("ir.model.data", [("module", "=", "mail"), ("name", "=", xmlid)], ["res_id"], limit=1)
+        if found:
+            lookups.subtypes[key] = found[0]["res_id"]
+
+    prepare_users(client, writer, maps["staff"], lookups)
+
+
+def prepare_users(client: OdooClient, writer: Writer, staff: dict, lookups: Lookups) -> None:
+    """Resolve staff to users by e-mail, creating or falling back as the staff map says."""
+    users = client.search_read("res.users", [("share", "=", False)], ["login", "email", "partner_id", "active"],
+                               context={"active_test": False})
+    by_login: dict[str, dict] = {}
+    for user in users:
+        for value in (user["login"], user.get("email")):
+            if value:
+                by_login.setdefault(norm(value), user)
+
+    to_create = []
+    for key, entry in staff.items():
+        if entry["action"] == "create" and entry.get("email") and norm(entry["email"]) not in by_login:
+            to_create.append((entry.get("novo_id") or entry["email"], {
+                "name": entry["name"], "login": entry["email"], "email": entry["email"]}, entry))
+    if to_create:
+        ids = writer.ensure("user", "res.users", "user", [(novo_id, vals) for novo_id, vals, _e in to_create])
+        inactive = [ids[novo_id] for novo_id, _v, entry in to_create if novo_id in ids and not entry.get("active", True)]
+        if inactive:
+            client.write("res.users", inactive, {"active": False}, context=QUIET_CONTEXT)
+        users = client.search_read("res.users", [("share", "=", False)], ["login", "email", "partner_id", "active"],
+                                   context={"active_test": False})
+        by_login = {}
+        for user in users:
+            for value in (user["login"], user.get("email")):
+                if value:
+                    by_login.setdefault(norm(value), user)
+
+    for key, entry in staff.items():
+        uid = None
+        if entry["action"] in ("match", "create") and entry.get("email"):
+            user = by_login.get(norm(entry["email"]))
+            uid = user["id"] if user else None
+        elif entry["action"] == "fallback" and entry.get("user"):
+            user = by_login.get(norm(entry["user"]))
+            uid = user["id"] if user else None
+            if user is None:
+                log.warning("fallback user %s is not on the target; %s stays unassigned", entry["user"], key)
+        for ref in [key, entry.get("email") or "", *(entry.get("aliases") or [])]:
+            if ref:
+                lookups.users[norm(ref)] = uid
+    for user in users:
+        if user.get("partner_id"):
+            lookups.user_partners[user["id"]] = user["partner_id"][0]

@@ -1,0 +1,54 @@
+"""Run a migration: check the mapping, open the journal, load, and record the outcome."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from .errors import MappingError
+from .load.journal import Journal
+from .load.migrate import Migration, RunOptions, RunResult
+from .mapping import load, require_confirmed
+from .odoo.client import OdooClient
+from .sample import choose_sample
+from .source import open_export
+
+log = logging.getLogger(__name__)
+
+
+def run_migration(export_dir: Path, mapping_file: Path, client: OdooClient, journal_path: Path, target: str,
+                  *, sample: int | None = None, progress=None) -> RunResult:
+    """Migrate ``export_dir`` with a confirmed mapping; return the run id and counts."""
+    mapping = load(mapping_file)
+    digest = require_confirmed(mapping, mapping_file)
+    wanted = mapping["target"]["work_orders_to"]
+    if wanted == "maintenance.request" and not client.has_model("maintenance.request"):
+        raise MappingError(f"mapping {mapping_file} sends work orders to maintenance.request, but the target "
+                           "has no Maintenance module: propose and confirm a mapping for this target")
+
+    export = open_export(export_dir)
+    for obj, spec in mapping["objects"].items():
+        source = export.file(obj)
+        if source is None or source.name != spec["file"]:
+            raise MappingError(f"mapping {mapping_file} expects {spec['file']} as {obj}, but the export at "
+                               f"{export_dir} has {source.name if source else 'no such file'}: propose again")
+    options = RunOptions(mode="sample" if sample else "full", progress=progress)
+    if sample:
+        options.sample_ids = choose_sample(export, mapping, sample)
+
+    journal = Journal(journal_path)
+    run_id = journal.start_run(options.mode, str(export_dir), digest, target, client.db,
+                               {"sample": sample, "protocol": client.protocol, "odoo": client.server_version})
+    started = time.monotonic()
+    migration = Migration(export, mapping, client, journal, run_id, options)
+    try:
+        counts = migration.run()
+    except BaseException:
+        journal.finish_run(run_id, "failed", {"counts": {k: vars(v) for k, v in migration.writer.counts.items()},
+                                              "seconds": round(time.monotonic() - started, 2)})
+        raise
+    seconds = round(time.monotonic() - started, 2)
+    journal.finish_run(run_id, "done", {"counts": counts, "seconds": seconds})
+    journal.close()
+    return RunResult(run_id, counts, seconds)
