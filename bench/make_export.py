@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Write a synthetic Novo Work Order export.")
     parser.add_argument("out_dir", type=Path, help="folder to write the CSV files into")
     parser.add_argument("--work-orders", type=int, default=300,
-                        help="number of work orders; other objects scale with it (default 300)")
+                        help="number of work orders, which sets the other object counts (default 300)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--encoding", choices=ENCODINGS, default="utf-8-sig",
                         help="file encoding (default utf-8-sig, UTF-8 with BOM)")

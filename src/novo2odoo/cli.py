@@ -32,7 +32,7 @@ class State:
 def target_options(function):
     """Options that name the Odoo target, shared by the commands that talk to one."""
     options = [
-        click.option("--target", "-t", required=True,
+        click.option("--target", "-t", default="sandbox:novo2odoo-sandbox.sqlite", show_default=True,
                      help="Odoo URL (http://host:8069) or sandbox:PATH for the embedded sandbox target."),
         click.option("--db", help="Database name on the Odoo server (needed with a URL)."),
         click.option("--user", help="Login on the Odoo server (needed with a URL). The password or API key "
@@ -259,7 +259,7 @@ def migrate(export_dir, mapping_file, target, db, user, protocol, sandbox_odoo, 
     html_path = report_path or journal_path.with_name(f"novo2odoo-run-{result.run_id}.html")
     write_html(journal_path, result.run_id, html_path)
     for line in summary_lines(journal_path, result.run_id):
-        out.print(line)
+        click.echo(line)
     out.print(f"report: {html_path}")
 
 
@@ -298,7 +298,7 @@ def report(run_id: int, journal_path: Path, output: Path | None, json_path: Path
     if json_path:
         json_path.write_text(json.dumps(report_data(journal_path, run_id), indent=2, default=str), encoding="utf-8")
     for line in summary_lines(journal_path, run_id):
-        out.print(line)
+        click.echo(line)
     out.print(f"report: {output}")
 
 

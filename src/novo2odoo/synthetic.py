@@ -1,9 +1,9 @@
 """Generate synthetic Novo Work Order exports for tests and benchmarks.
 
 :func:`generate_export` writes the ten CSV files of one Novo export and its ``attachments/``
-folder. The content follows a real export of a small city: the same objects, columns and value
-vocabularies, with the layout options that differ between Novo versions and sites (encoding,
-delimiter, date style, decimal comma, header wording, column order and file names).
+folder. The content follows a real export of a small city, with the same objects, columns and
+value vocabularies. The layout options are those that differ between Novo versions and sites:
+encoding, delimiter, date style, decimal comma, header wording, column order and file names.
 
 Rows are streamed to disk and no table is held in memory. What other rows refer to (a user's
 name and e-mail, a customer's identity, an asset's category, the dirt of a row) is derived from
@@ -13,7 +13,7 @@ and their attachments are written side by side in one pass.
 
 With ``dirt=True`` the generator injects the problems real exports have. Each kind of dirt hits
 a fixed share of the rows of one object (see :data:`DIRT_KINDS`), and each kind appears at
-least once whenever the object has enough rows. :class:`ExportStats` records every injected
+least once when the object has 50 rows or more. :class:`ExportStats` records every injected
 case with the Novo id of the row that carries it, so a test can check that a reader finds
 exactly these cases.
 """
@@ -25,7 +25,6 @@ import csv
 import datetime as dt
 import functools
 import itertools
-import os
 import random
 import zlib
 from collections.abc import Iterator
@@ -34,7 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["DIRT_KINDS", "DirtItem", "DirtKind", "ExportStats", "generate_export"]
+__all__ = [
+    "DATE_STYLES", "DELIMITERS", "DIRT_KINDS", "ENCODINGS", "HEADER_STYLES",
+    "DirtItem", "DirtKind", "ExportStats", "generate_export",
+]
 
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252")
 DELIMITERS = (",", ";", "\t", "|")
@@ -119,8 +121,9 @@ class ExportStats:
 
     Object names are the stems of the default file names ("work_orders", "customers", ...).
     ``columns`` maps each object to its column keys and the headers written for them, in file
-    order. ``options`` holds the resolved layout, including the ``strptime`` formats of
+    order. ``options`` contains the resolved layout, including the ``strptime`` formats of
     timestamps and dates. ``dirt`` maps each kind in :data:`DIRT_KINDS` to the injected cases.
+    It is the one part of memory that grows with the export, by a few percent of the rows.
     """
 
     out_dir: Path
@@ -528,8 +531,9 @@ class _DirtPlan:
     """Choose at most one dirt kind per row of one object.
 
     A row draws one uniform number, and the kinds of the object split [0, 1) by their rates.
-    One anchor row per kind, among the first rows, always gets that kind, so every kind shows up
-    in small exports too.
+    One anchor row per kind, among the first 50 rows, always gets that kind, so small exports
+    get every kind too. A duplicate-customer anchor with no earlier clean customer to copy
+    stays clean.
     """
 
     ANCHOR_WINDOW = 50
@@ -619,7 +623,7 @@ class _Layout:
         for key, default, variants in columns:
             choices = (default,) + variants
             resolved.append((key, choices[rng.randrange(len(choices))]))
-        # The id column stays first, as in every Novo version, and the rest is shuffled.
+        # The id column stays first and the rest is shuffled.
         rest = resolved[1:]
         rng.shuffle(rest)
         return dict([resolved[0]] + rest)
@@ -651,7 +655,8 @@ class _Layout:
         if self.date_style == "mdy":
             hour12 = moment.hour % 12 or 12
             meridiem = "AM" if moment.hour < 12 else "PM"
-            return f"{moment.month}/{moment.day:02d}/{moment.year} {hour12:02d}:{moment.minute:02d} {meridiem}"
+            return (f"{moment.month}/{moment.day:02d}/{moment.year} "
+                    f"{hour12:02d}:{moment.minute:02d} {meridiem}")
         if self.date_style == "dmy":
             separator = self.dmy_separator
             return (f"{moment.day:02d}{separator}{moment.month:02d}{separator}{moment.year} "
@@ -694,14 +699,14 @@ class _Table:
     def __enter__(self) -> _Table:
         layout = self._layout
         self._handle = open(self.path, "w", encoding=layout.encoding, newline="")
-        # QUOTE_MINIMAL with the default "\r\n" line ending matches what Novo writes.
+        # QUOTE_MINIMAL with the default "\r\n" line ending matches examples/riverton.
         self._writer = csv.writer(self._handle, delimiter=layout.delimiter)
         self._writer.writerow(self.headers.values())
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        # Drop the handle, because a closed file object still holds its write buffer, which
-        # is as large as the file system block size.
+        # Drop the handle, because a closed file object keeps its write buffer, which open()
+        # sizes to the file system block size.
         if self._handle is not None:
             self._handle.close()
         self._handle = None
@@ -773,14 +778,12 @@ def _ascii_letters(text: str) -> str:
 
 
 class _Export:
-    """Derive every row of one export from the seed and the row index."""
+    """Row writers of one export, and the derivations that rows use to refer to each other."""
 
-    def __init__(self, work_orders: int, seed: int, layout: _Layout, dirt: bool,
-                 attachments: bool):
+    def __init__(self, work_orders: int, seed: int, layout: _Layout, dirt: bool):
         self.hasher = _Hasher(seed)
         self.layout = layout
         self.counts = _Counts.for_work_orders(work_orders, self.hasher)
-        self.with_attachments = attachments
         home = HOME_CITIES[self.hasher.int("home-city") % len(HOME_CITIES)]
         self.home_city, self.home_state, self.home_state_name, self.home_zip = home[:4]
         self.home_latitude, self.home_longitude, self.domain = home[4:]
@@ -1135,10 +1138,10 @@ class _Export:
 
     # work orders, activity and attachments ---------------------------------------------------
 
-    def write_work_orders(self, orders: _Table, activity: _Table, attachments: _Table,
+    def write_work_orders(self, orders: _Table, activity: _Table, attachments: _Table | None,
                           out_dir: Path) -> int:
-        """Write every work order with its activity and attachments, and return the number of
-        attachment files written."""
+        """Write every work order with its activity and, unless ``attachments`` is None, its
+        attachments. Return the number of attachment files written."""
         counters = {"activity": 0, "attachment": 0, "files": 0}
         span = (EXPORT_END - EXPORT_START) / self.counts.work_orders
         rng = self.hasher.rng("work-orders")
@@ -1148,7 +1151,8 @@ class _Export:
             number = self.work_order_number(index)
             status = self.write_work_order(orders, index, number, rng, created)
             self.write_activity(activity, counters, number, rng, created, status)
-            self.write_attachments(attachments, counters, number, rng, created, out_dir)
+            if attachments is not None:
+                self.write_attachments(attachments, counters, number, rng, created, out_dir)
         return counters["files"]
 
     def write_work_order(self, table: _Table, index: int, number: str, rng: random.Random,
@@ -1296,8 +1300,6 @@ class _Export:
 
     def write_attachments(self, table: _Table, counters: dict[str, int], number: str,
                           rng: random.Random, created: dt.datetime, out_dir: Path) -> None:
-        if not self.with_attachments:
-            return
         count = _weighted(rng, range(len(ATTACHMENT_COUNT_WEIGHTS)), ATTACHMENT_COUNT_CUMULATIVE)
         for _ in range(count):
             index = counters["attachment"]
@@ -1410,13 +1412,15 @@ def generate_export(out_dir: Path, work_orders: int = 300, *, seed: int = 0,
                     custom_fields_file: bool = True) -> ExportStats:
     """Write a synthetic Novo export of ``work_orders`` work orders into ``out_dir``.
 
-    The same arguments always produce the same bytes. Other object counts follow the work
-    order count: 6 to 8 departments, max(25, n/200) users, n/3 customers (at most 100,000),
-    n/10 locations, n/5 assets, one PM schedule per five assets, about 2.8 activity entries and
-    0.34 attachments per work order. ``date_style`` is "mdy" (7/13/2021 08:58 AM), "dmy"
-    (13/07/2021 08:58 or 13.07.2021 08:58, chosen by the seed) or "iso" (2021-07-13 08:58:00).
-    ``decimal_comma`` writes money and decimals as "1234,50". ``header_style="variant"``
-    renames headers and files as other Novo versions do and shuffles all columns but the first.
+    With the same Python version, the same arguments produce the same bytes. The other object
+    counts follow the work order count n: 6 to 8 departments, max(25, n/200) users, n/3
+    customers (at least 12, at most 100,000), n/10 locations and n/5 assets (at least 10 each),
+    one PM schedule per five assets, about 2.8 activity entries and 0.34 attachments per work
+    order. ``date_style`` is "mdy" (7/13/2021 08:58 AM), "dmy" (13/07/2021 08:58 or
+    13.07.2021 08:58, chosen by the seed) or "iso" (2021-07-13 08:58:00). ``decimal_comma``
+    writes money and decimals as "1234,50". ``header_style="variant"`` renames headers and
+    files as other Novo versions do and shuffles all columns but the first. With
+    ``attachments=False`` neither the attachments file nor the folder is written.
 
     Names that ``encoding`` cannot represent (for example "Łukasz" in cp1252) are left out of
     the name pools, so no character is ever replaced. Existing files with the same names are
@@ -1427,7 +1431,7 @@ def generate_export(out_dir: Path, work_orders: int = 300, *, seed: int = 0,
     out_dir.mkdir(parents=True, exist_ok=True)
     hasher = _Hasher(seed)
     layout = _Layout(hasher, encoding, delimiter, date_style, decimal_comma, header_style)
-    export = _Export(work_orders, seed, layout, dirt, attachments)
+    export = _Export(work_orders, seed, layout, dirt)
     stats = ExportStats(out_dir=out_dir, options=layout.options())
     writers = {
         "departments": export.write_departments,
@@ -1448,9 +1452,12 @@ def generate_export(out_dir: Path, work_orders: int = 300, *, seed: int = 0,
     with ExitStack() as stack:
         orders = stack.enter_context(_Table(out_dir, layout, "work_orders"))
         activity = stack.enter_context(_Table(out_dir, layout, "work_order_activity"))
-        attachment_rows = stack.enter_context(_Table(out_dir, layout, "work_order_attachments"))
+        tables += [orders, activity]
+        attachment_rows = None
+        if attachments:
+            attachment_rows = stack.enter_context(_Table(out_dir, layout, "work_order_attachments"))
+            tables.append(attachment_rows)
         stats.attachment_files = export.write_work_orders(orders, activity, attachment_rows, out_dir)
-    tables += [orders, activity, attachment_rows]
 
     for table in tables:
         stats.files[table.object_name] = table.path

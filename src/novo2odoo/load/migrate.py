@@ -243,14 +243,14 @@ class Migration:
     def company_id(self, name: str, source: SourceFile) -> int | None:
         key = norm(name)
         if key not in self.lookups.companies:
-            created = self.writer.ensure("customer", "res.partner", "company",
+            created = self.writer.ensure("company", "res.partner", "company",
                                          [(name, {"name": name, "is_company": True})])
             self.lookups.companies[key] = created.get(name)
             self.journal.log(self.run_id, "info", f"created company {name!r}, named by customers but not exported")
         return self.lookups.companies[key]
 
     def load_location(self, source: SourceFile, spec: dict) -> None:
-        tag = self.writer.ensure("location", "res.partner.category", "partner_category",
+        tag = self.writer.ensure("partner_category", "res.partner.category", "partner_category",
                                  [("service_location", {"name": "Service Location"})]).get("service_location")
 
         def shape(vals: dict, row: dict, converter: Converter) -> dict:

@@ -71,7 +71,7 @@ def prepare(client: OdooClient, writer: Writer, mapping: dict, lookups: Lookups)
                 lookups.teams[norm(entry["name"])] = team_id
                 continue
             items.append((dept_id, {"name": entry["team"]}))
-        ids = writer.ensure("department", model, prefix, items)
+        ids = writer.ensure("team", model, prefix, items)
         for dept_id, entry in maps["department"].items():
             if dept_id in ids:
                 lookups.teams[norm(dept_id)] = ids[dept_id]
@@ -89,7 +89,7 @@ def prepare(client: OdooClient, writer: Writer, mapping: dict, lookups: Lookups)
             if maintenance:
                 vals["done"] = bool(entry.get("done"))
             to_create.setdefault(entry["stage"], vals)
-    ids = writer.ensure("status", stage_model, "stage", [(name, vals) for name, vals in to_create.items()])
+    ids = writer.ensure("stage", stage_model, "stage", [(name, vals) for name, vals in to_create.items()])
     for raw, entry in maps["status"].items():
         if entry["stage"] in ids:
             lookups.stages[raw] = ids[entry["stage"]]
@@ -104,7 +104,7 @@ def prepare(client: OdooClient, writer: Writer, mapping: dict, lookups: Lookups)
                 lookups.categories[norm(name)] = existing[norm(name)]
             else:
                 items.append((name, {"name": name, "technician_user_id": False}))
-        for name, cid in writer.ensure("asset", "maintenance.equipment.category", "equipment_category", items).items():
+        for name, cid in writer.ensure("equipment_category", "maintenance.equipment.category", "equipment_category", items).items():
             lookups.categories[norm(name)] = cid
 
     # Message subtypes.

@@ -67,6 +67,7 @@ class Writer:
         self.module = module
         self.export = export
         self.counts: dict[str, Counts] = {}
+        self.read_only = False
 
     def count(self, obj: str) -> Counts:
         return self.counts.setdefault(obj, Counts())
@@ -104,6 +105,9 @@ class Writer:
     def ensure(self, obj: str, model: str, prefix: str, items: Iterable[tuple[str, dict]]) -> dict[str, int]:
         """Create small sets of setup records (teams, stages, users) unless their external ID exists."""
         wanted = [Item(key, external_id_name(prefix, key), vals) for key, vals in items]
+        if self.read_only:
+            found = self.xmlid_targets([item.xmlid for item in wanted])
+            return {item.novo_id: found[item.xmlid] for item in wanted if item.xmlid in found}
         result = self.upsert(obj, model, wanted, update=False)
         return {item.novo_id: result[item.xmlid] for item in wanted if item.xmlid in result}
 
@@ -114,8 +118,9 @@ class Writer:
         """Create the items whose external ID does not exist and update the others that changed.
 
         Returns ``{xmlid name: res_id}`` for every item written or found. ``marker`` names a
-        field holding the Novo id (``x_novo_id``): records that an interrupted run created
-        without binding their external ID are found by it and adopted instead of duplicated.
+        field holding the Novo id (``x_novo_id``): when the journal shows a batch that was sent
+        but never finished, its records are looked up by that field and adopted, so a run killed
+        between ``create`` and the external ID binding leaves no duplicate behind.
         """
         if not items:
             return {}
@@ -125,8 +130,10 @@ class Writer:
 
         missing = [item for item in items if item.xmlid not in existing and not item.alias_of]
         if missing and marker:
-            adopted = self.adopt_orphans(model, marker, missing)
-            existing.update(adopted)
+            pending = self.journal.pending_keys(model)
+            orphans = [item for item in missing if item.novo_id in pending]
+            if orphans:
+                existing.update(self.adopt_orphans(model, marker, orphans))
 
         new = [item for item in items if item.xmlid not in existing and not item.alias_of]
         created = self.create_items(obj, model, new) if new else {}

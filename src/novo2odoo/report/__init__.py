@@ -10,7 +10,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..load.journal import Journal
 
-OBJECT_ORDER = ["department", "user", "status", "customer", "location", "asset", "work_order", "pm_schedule",
+OBJECT_ORDER = ["team", "stage", "equipment_category", "partner_category", "user", "company", "customer", "location", "asset", "work_order", "pm_schedule",
                 "attachment", "activity"]
 
 

@@ -22,5 +22,5 @@ __all__ = ["FLAVORS", "VERSIONS", "Sandbox", "SandboxMismatchError", "SandboxSer
 
 def serve(path: str | Path, version: str = "18.0", flavor: str = "maintenance",
           host: str = "127.0.0.1", port: int = 0) -> SandboxServer:
-    """Open (or create) the sandbox at ``path`` and serve it; ``port=0`` picks a free port."""
+    """Open (or create) the sandbox at ``path`` and serve it. ``port=0`` picks a free port."""
     return SandboxServer(Sandbox(path, version, flavor), host, port)

@@ -15,12 +15,12 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m novo2odoo.sandbox",
         description="Serve an Odoo-compatible sandbox database on loopback until Ctrl-C.",
     )
-    parser.add_argument("path", help="SQLite file of the sandbox; created on first use")
+    parser.add_argument("path", help="SQLite file of the sandbox, created on first use")
     parser.add_argument("--version", default="18.0", choices=VERSIONS, help="Odoo version to play (default 18.0)")
     parser.add_argument("--flavor", default="maintenance", choices=FLAVORS,
                         help="installed apps: maintenance (CRM + Maintenance) or crm-only (default maintenance)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8069, help="TCP port; 0 picks a free one (default 8069)")
+    parser.add_argument("--port", type=int, default=8069, help="TCP port, or 0 for a free one (default 8069)")
     options = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     server = serve(options.path, options.version, options.flavor, options.host, options.port)

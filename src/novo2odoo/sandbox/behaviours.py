@@ -1,7 +1,7 @@
 """Side effects that real Odoo 18.0/19.0 servers apply around create and write.
 
 Each hook receives the call's :class:`~novo2odoo.sandbox.orm.Env`. The hooks
-dispatch on the model name; models without special behaviour pass through.
+dispatch on the model name, and models without special behaviour pass through.
 The context keys honoured are the ones Odoo reads for the same effects:
 ``tracking_disable``, ``mail_create_nolog``, ``mail_create_nosubscribe``,
 ``mail_auto_subscribe_no_notify``, ``mail_activity_automation_skip`` and
@@ -247,13 +247,13 @@ def _prepare_user(env, values: dict) -> None:
 def _check_login_unique(env, login: str, exclude_id) -> None:
     rows = env.sql(f"SELECT id FROM {env.table('res.users')} WHERE login=?", (login,))
     if any(r[0] != exclude_id for r in rows):
-        raise UserError("You can not have two users with the same login!")
+        raise UserError("The operation cannot be completed: You can not have two users with the same login!")
 
 
 def _send_invitations(env, ids: list[int]) -> None:
     """Queue the sign-up invitation that auth_signup sends to new users with an email.
 
-    Odoo sends the whole batch at once and refuses it, rolling back the create,
+    Odoo sends the whole batch at once and rejects it, rolling back the create,
     when one of those users is archived.
     """
     users = []
@@ -397,7 +397,7 @@ def _check_xmlid_unique(env, module, name, exclude_id) -> None:
 
 
 def prepare_write(env, model: str, ids: list[int], vals: dict):
-    """Check and adjust ``vals`` before the write; return state for :func:`after_write`."""
+    """Check and adjust ``vals`` before the write, returning the state :func:`after_write` needs."""
     before = None
     if model == "res.users":
         if vals.get("login"):

@@ -26,7 +26,7 @@ class MissingError(UserError):
 
 
 class AccessError(UserError):
-    """Access refused, such as a private method. Fault code 4, status 403."""
+    """Access rejected, such as a call of a private method. Fault code 4, status 403."""
 
     __module__ = "odoo.exceptions"
     fault_code = 4

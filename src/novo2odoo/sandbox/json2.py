@@ -1,7 +1,7 @@
 """The JSON-2 API of Odoo 19.0: ``POST /json/2/<model>/<method>``.
 
 Status codes and error bodies follow the exchanges recorded from a real 19.0
-server. The ``debug`` member of error bodies holds a placeholder in place of a
+server. The ``debug`` member of error bodies contains a placeholder in place of a
 server traceback, as in the recorded exchanges.
 """
 

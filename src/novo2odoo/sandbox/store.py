@@ -20,6 +20,9 @@ INDEXES = {
     "mail.activity": [("res_model", "res_id")],
     "ir.attachment": [("res_model", "res_id")],
     "res.users": [("login",)],
+    "res.partner": [("parent_id",)],
+    "maintenance.request": [("equipment_id",)],
+    "crm.lead": [("partner_id",)],
 }
 
 
@@ -28,7 +31,7 @@ def quote(name: str) -> str:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """Open the database in autocommit mode; callers issue BEGIN themselves."""
+    """Open the database in autocommit mode, because callers issue BEGIN themselves."""
     conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")

@@ -51,10 +51,16 @@ def detect_encoding(path: Path) -> Detected:
     best = from_bytes(sample).best()
     if best is None:
         return Detected("cp1252", 0.5, "not UTF-8 and no better guess; assuming Windows-1252")
-    encoding = best.encoding
-    if encoding in ("ascii", "latin_1", "iso8859_1", "iso8859_15"):
-        encoding = "cp1252"
-    return Detected(encoding, 0.85, f"not UTF-8; charset-normalizer reads it as {best.encoding}")
+    # Single-byte code pages are hard to tell apart on short names. Windows-1252 is what
+    # Western Windows exports use, so it wins whenever it decodes every byte of the sample.
+    if best.encoding.startswith(("cp125", "iso8859", "latin", "ascii", "windows")):
+        try:
+            sample.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return Detected("cp1252", 0.85, f"not UTF-8; decodes as Windows-1252 (charset-normalizer: {best.encoding})")
+    return Detected(best.encoding, 0.8, f"not UTF-8; charset-normalizer reads it as {best.encoding}")
 
 
 def detect_delimiter(text_sample: str) -> Detected:

@@ -1,0 +1,53 @@
+"""Steps shared by the integration tests: propose, confirm and migrate through the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from novo2odoo.cli import cli
+from novo2odoo.mapping import load, save
+
+
+def invoke(args: list[str], env: dict | None = None):
+    result = CliRunner().invoke(cli, args, env=env or {}, catch_exceptions=True)
+    return result
+
+
+def propose_and_confirm(export: Path, target, module: str, workdir: Path, extra: tuple = ()) -> Path:
+    """Write a mapping for ``export`` with its own external ID module and confirm it."""
+    mapping = workdir / "mapping.yaml"
+    result = invoke(["-q", "propose", str(export), *target.cli_args(), "--create-missing-users",
+                     "-o", str(mapping), *extra], target.env())
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    document = load(mapping)
+    document["settings"]["module"] = module
+    save(document, mapping)
+    result = invoke(["confirm", str(mapping), "--by", "tester"])
+    assert result.exit_code == 0, result.output
+    return mapping
+
+
+def migrate(export: Path, mapping: Path, target, journal: Path, extra: tuple = ()):
+    return invoke(["-q", "migrate", str(export), "--mapping", str(mapping), *target.cli_args(),
+                   "--journal", str(journal), *extra], target.env())
+
+
+def run_counts(journal: Path, run_id: int) -> dict:
+    with sqlite3.connect(journal) as db:
+        stats = db.execute("SELECT stats FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
+    return json.loads(stats)["counts"]
+
+
+def xmlid_res_id(client, module: str, name: str) -> int | None:
+    rows = client.search_read("ir.model.data", [("module", "=", module), ("name", "=", name)], ["res_id"])
+    return rows[0]["res_id"] if rows else None
+
+
+def read_one(client, model: str, module: str, name: str, fields: list[str]) -> dict:
+    res_id = xmlid_res_id(client, module, name)
+    assert res_id, f"external ID {module}.{name} not found"
+    return client.read(model, [res_id], fields, context={"active_test": False})[0]
