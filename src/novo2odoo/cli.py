@@ -235,10 +235,14 @@ def confirm(mapping_file: Path, by: str | None) -> None:
 @click.option("--sample", type=int, default=None, metavar="N",
               help="Load about N work orders with everything they reference, covering every status, "
                    "priority, department and custom field value.")
+@click.option("--since", metavar="TIMESTAMP",
+              help="Delta run: only work orders created, scheduled or completed on or after this local "
+                   "ISO date or datetime, with their activity and attachments; other objects are compared "
+                   "and only changed records are written.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the HTML report of the run here (default: next to the journal).")
 def migrate(export_dir, mapping_file, target, db, user, protocol, sandbox_odoo, sandbox_modules, journal_path,
-            sample, report_path) -> None:
+            sample, since, report_path) -> None:
     """Load EXPORT_DIR into the target as the confirmed mapping says.
 
     Prepares the target (custom fields, teams, stages, categories, users), then
@@ -253,7 +257,7 @@ def migrate(export_dir, mapping_file, target, db, user, protocol, sandbox_odoo, 
     with open_target(target, db, user, protocol, sandbox_odoo, sandbox_modules) as opened:
         with progress_factory() as progress:
             result = run_migration(export_dir, mapping_file, opened.client, journal_path, target,
-                                   sample=sample, progress=progress)
+                                   sample=sample, since=since, progress=progress)
     from .report import summary_lines, write_html
 
     html_path = report_path or journal_path.with_name(f"novo2odoo-run-{result.run_id}.html")
@@ -271,15 +275,14 @@ def runs(journal_path: Path) -> None:
     from .load.journal import Journal
 
     journal = Journal(journal_path)
-    table = Table()
-    for name in ("run", "started", "finished", "state", "mode", "target", "created", "updated", "rejected"):
-        table.add_column(name)
+    click.echo(f"{'run':>4}  {'started':<20}  {'finished':<20}  {'state':<12}  {'mode':<7}  "
+               f"{'created':>8}  {'updated':>8}  {'rejected':>8}  target")
     for row in journal.runs():
-        stats = json.loads(row["stats"] or "{}")
-        total = lambda key: str(sum(v.get(key, 0) for v in stats.get("counts", {}).values()))
-        table.add_row(str(row["id"]), row["started_at"], row["finished_at"] or "-", row["state"], row["mode"],
-                      row["target"], total("created"), total("updated"), total("rejected"))
-    out.print(table)
+        counts = json.loads(row["stats"] or "{}").get("counts", {})
+        totals = {key: sum(value.get(key, 0) for value in counts.values()) for key in ("created", "updated", "rejected")}
+        click.echo(f"{row['id']:>4}  {row['started_at']:<20}  {row['finished_at'] or '-':<20}  {row['state']:<12}  "
+                   f"{row['mode']:<7}  {totals['created']:>8}  {totals['updated']:>8}  {totals['rejected']:>8}  "
+                   f"{row['target']}")
 
 
 @cli.command()
@@ -300,6 +303,75 @@ def report(run_id: int, journal_path: Path, output: Path | None, json_path: Path
     for line in summary_lines(journal_path, run_id):
         click.echo(line)
     out.print(f"report: {output}")
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@target_options
+@click.option("--journal", "journal_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("novo2odoo-journal.sqlite"), show_default=True, help="SQLite journal of runs.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every difference as CSV (default: novo2odoo-verify-RUN.csv next to the journal).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write every difference as JSON (default: novo2odoo-verify-RUN.json next to the journal).")
+def verify(run_id, target, db, user, protocol, sandbox_odoo, sandbox_modules, journal_path, csv_path,
+           json_path) -> None:
+    """Compare every record of run RUN_ID in Odoo with the value the mapping gives it.
+
+    Reads each record the run created or updated through its external ID and
+    compares each mapped field: dates and UTC datetimes, floats within 0.005,
+    many2one by the linked record, selection keys, HTML as text and attachment
+    checksums. Prints matched, mismatched and missing values per model and field,
+    writes the full difference list as CSV and JSON, and exits with status 1 on
+    any difference. Records whose write date is after the run are listed too.
+    """
+    from .verify import verify_run, write_differences
+
+    with open_target(target, db, user, protocol, sandbox_odoo, sandbox_modules) as opened:
+        result = verify_run(journal_path, run_id, opened.client)
+    csv_path = csv_path or journal_path.with_name(f"novo2odoo-verify-{run_id}.csv")
+    json_path = json_path or journal_path.with_name(f"novo2odoo-verify-{run_id}.json")
+    write_differences(result, csv_path, json_path)
+    table = Table(title=f"verification of run {run_id}")
+    for name in ("model", "field", "matched", "mismatched", "missing"):
+        table.add_column(name)
+    for model, fields in sorted(result.tallies.items()):
+        for name, tally in sorted(fields.items()):
+            table.add_row(model, name, str(tally.matched), str(tally.mismatched), str(tally.missing))
+    out.print(table)
+    totals = result.totals()
+    click.echo(f"{totals['matched']} matched, {totals['mismatched']} mismatched, {totals['missing']} missing; "
+               f"{totals['changed_after_run']} records changed in Odoo after the run")
+    click.echo(f"differences: {csv_path} and {json_path}")
+    if not result.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("run_id", type=int)
+@target_options
+@click.option("--journal", "journal_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("novo2odoo-journal.sqlite"), show_default=True, help="SQLite journal of runs.")
+@click.option("--force", is_flag=True,
+              help="Roll back even if records of the run were changed in Odoo after it, or later runs exist.")
+def rollback(run_id, target, db, user, protocol, sandbox_odoo, sandbox_modules, journal_path, force) -> None:
+    """Undo run RUN_ID: delete what it created and restore what it updated.
+
+    Deletes the run's records newest first (messages and attachments before
+    requests, requests before equipment and contacts) and writes back the
+    previous values of the records it updated. Refuses, listing the records, when
+    someone changed them in Odoo after the run, unless --force. An interrupted
+    rollback resumes when run again.
+    """
+    from .rollback import rollback_run
+
+    with open_target(target, db, user, protocol, sandbox_odoo, sandbox_modules) as opened:
+        result = rollback_run(journal_path, run_id, opened.client, force=force)
+    for model, count in result.deleted.items():
+        click.echo(f"deleted  {count:>6} {model}")
+    for model, count in result.restored.items():
+        click.echo(f"restored {count:>6} {model}")
+    click.echo(f"run {run_id} rolled back")
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def run_migration(export_dir: Path, mapping_file: Path, client: OdooClient, journal_path: Path, target: str,
-                  *, sample: int | None = None, progress=None) -> RunResult:
+                  *, sample: int | None = None, since: str | None = None, progress=None) -> RunResult:
     """Migrate ``export_dir`` with a confirmed mapping; return the run id and counts."""
     mapping = load(mapping_file)
     digest = require_confirmed(mapping, mapping_file)
@@ -33,13 +33,16 @@ def run_migration(export_dir: Path, mapping_file: Path, client: OdooClient, jour
         if source is None or source.name != spec["file"]:
             raise MappingError(f"mapping {mapping_file} expects {spec['file']} as {obj}, but the export at "
                                f"{export_dir} has {source.name if source else 'no such file'}: propose again")
-    options = RunOptions(mode="sample" if sample else "full", progress=progress)
+    options = RunOptions(mode="sample" if sample else "delta" if since else "full", progress=progress)
+    if since:
+        options.since = parse_since(since)
     if sample:
         options.sample_ids = choose_sample(export, mapping, sample)
 
     journal = Journal(journal_path)
-    run_id = journal.start_run(options.mode, str(export_dir), digest, target, client.db,
-                               {"sample": sample, "protocol": client.protocol, "odoo": client.server_version})
+    run_id = journal.start_run(options.mode, str(Path(export_dir).resolve()), digest, target, client.db,
+                               {"sample": sample, "since": since, "protocol": client.protocol,
+                                "odoo": client.server_version, "mapping": mapping})
     started = time.monotonic()
     migration = Migration(export, mapping, client, journal, run_id, options)
     try:
@@ -49,6 +52,34 @@ def run_migration(export_dir: Path, mapping_file: Path, client: OdooClient, jour
                                               "seconds": round(time.monotonic() - started, 2)})
         raise
     seconds = round(time.monotonic() - started, 2)
-    journal.finish_run(run_id, "done", {"counts": counts, "seconds": seconds})
+    journal.finish_run(run_id, "done", {"counts": counts, "seconds": seconds,
+                                        "value_maps": summarize_value_maps(mapping),
+                                        "staff": summarize_staff(mapping)})
     journal.close()
     return RunResult(run_id, counts, seconds)
+
+
+def parse_since(text: str):
+    """Parse ``--since`` as an ISO date or datetime in the export's local time."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise MappingError(f"--since {text!r} is not an ISO date or datetime such as 2024-06-01 or "
+                           "2024-06-01T08:00") from None
+
+
+def summarize_value_maps(mapping: dict) -> dict:
+    maps = mapping["value_maps"]
+    return {
+        "status": {raw: entry["stage"] for raw, entry in maps.get("status", {}).items()},
+        "priority": {raw: entry["value"] for raw, entry in maps.get("priority", {}).items()},
+        "department": {raw: entry["team"] for raw, entry in maps.get("department", {}).items()},
+    }
+
+
+def summarize_staff(mapping: dict) -> list[dict]:
+    return [{"name": entry.get("name"), "email": entry.get("email"), "action": entry.get("action"),
+             "user": entry.get("user"), "reason": entry.get("reason")}
+            for entry in mapping["value_maps"].get("staff", {}).values()]

@@ -36,6 +36,7 @@ class Lookups:
     states: dict[tuple[int, str], int] = field(default_factory=dict)  # (country id, code or name) -> id
     teams: dict[str, int] = field(default_factory=dict)           # department id or name -> team id
     stages: dict[str, int] = field(default_factory=dict)          # raw status -> stage id
+    done_stages: set[int] = field(default_factory=set)            # ids of closing stages
     users: dict[str, int | None] = field(default_factory=dict)    # staff reference -> user id
     user_partners: dict[int, int] = field(default_factory=dict)   # user id -> partner id
     categories: dict[str, int] = field(default_factory=dict)      # equipment category name -> id

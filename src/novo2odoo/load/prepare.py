@@ -7,6 +7,7 @@ import re
 
 from ..mapping.values import norm
 from ..odoo.client import OdooClient
+from ..source.values import external_id_name
 from .convert import Lookups
 from .writer import QUIET_CONTEXT, Writer
 
@@ -17,8 +18,12 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower())
 
 
-def ensure_custom_fields(client: OdooClient, mapping: dict) -> list[str]:
-    """Create the mapping's ``x_`` fields that the target lacks; return the names created."""
+def ensure_custom_fields(client: OdooClient, mapping: dict, writer: Writer | None = None) -> list[str]:
+    """Create the mapping's ``x_`` fields that the target lacks; return the names created.
+
+    Each field is journaled as an ``ir.model.fields`` record of the run, so a rollback can
+    remove it again.
+    """
     created = []
     model_ids: dict[str, int] = {}
     for spec in mapping["custom_fields"]:
@@ -36,8 +41,12 @@ def ensure_custom_fields(client: OdooClient, mapping: dict) -> list[str]:
         if spec["type"] == "many2one":
             vals["relation"] = spec["relation"]
             vals["on_delete"] = "set null"
-        client.create("ir.model.fields", [vals])
+        field_ids = client.create("ir.model.fields", [vals])
         created.append(f"{model}.{spec['name']}")
+        if writer is not None:
+            writer.journal.record(writer.run_id, [("custom_field", f"{model}.{spec['name']}", "ir.model.fields",
+                                                   field_ids[0], None, "created", None, None, None, None)])
+            writer.count("custom_field").created += 1
         log.info("created custom field %s.%s (%s)", model, spec["name"], spec["type"])
     for model in {spec["model"] for spec in mapping["custom_fields"]}:
         client.forget_fields(model)
@@ -93,6 +102,8 @@ def prepare(client: OdooClient, writer: Writer, mapping: dict, lookups: Lookups)
     for raw, entry in maps["status"].items():
         if entry["stage"] in ids:
             lookups.stages[raw] = ids[entry["stage"]]
+        if entry.get("done") and raw in lookups.stages:
+            lookups.done_stages.add(lookups.stages[raw])
 
     # Equipment categories, created without a technician so requests take none from them.
     if maintenance and "asset" in mapping["objects"]:
@@ -132,9 +143,20 @@ def prepare_users(client: OdooClient, writer: Writer, staff: dict, lookups: Look
             to_create.append((entry.get("novo_id") or entry["email"], {
                 "name": entry["name"], "login": entry["email"], "email": entry["email"]}, entry))
     if to_create:
+        known = writer.xmlid_targets([external_id_name("user", novo_id) for novo_id, _v, _e in to_create])
         ids = writer.ensure("user", "res.users", "user", [(novo_id, vals) for novo_id, vals, _e in to_create])
-        inactive = [ids[novo_id] for novo_id, _v, entry in to_create if novo_id in ids and not entry.get("active", True)]
-        if inactive:
+        new_ids = [uid for novo_id, uid in ids.items() if external_id_name("user", novo_id) not in known]
+        if new_ids and not writer.read_only:
+            # Creating a user creates its partner too; journal it so a rollback removes both.
+            partners = client.read("res.users", new_ids, ["partner_id"])
+            writer.journal.record(writer.run_id, [
+                ("user_partner", str(row["id"]), "res.partner", row["partner_id"][0], None, "created",
+                 None, None, None, None) for row in partners])
+        # A batch create that holds an archived user fails as a whole in Odoo, so former staff
+        # are created active and archived afterwards.
+        inactive = [ids[novo_id] for novo_id, _v, entry in to_create
+                    if novo_id in ids and not entry.get("active", True) and ids[novo_id] in new_ids]
+        if inactive and not writer.read_only:
             client.write("res.users", inactive, {"active": False}, context=QUIET_CONTEXT)
         users = client.search_read("res.users", [("share", "=", False)], ["login", "email", "partner_id", "active"],
                                    context={"active_test": False})

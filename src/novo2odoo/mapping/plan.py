@@ -62,7 +62,7 @@ COMMON = {
         "type": [[T("x_novo_location_type", "text", label="Novo location type")]],
         "street": [[T("street", "text")]],
         "city": [[T("city", "text")]],
-        "state": [[T("state_id", "state")]],
+        "state": [[T("state_id", "state"), T("country_id", "country")]],
         "zip": [[T("zip", "text")]],
         "customer": [[T("parent_id", "ref:customer")]],
         "latitude": [[T("partner_latitude", "number")], [T("x_novo_latitude", "number", "float", label="Latitude")]],

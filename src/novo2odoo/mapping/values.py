@@ -140,14 +140,14 @@ def propose_staff_map(staff_rows: list[dict], references: Counter, target_users:
             if value:
                 by_login.setdefault(norm(value), user)
     people: dict[str, dict] = {}
-    names: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
     for row in staff_rows:
         email, problem = clean_email(row.get("email", ""))
         key = email or f"name:{norm(row['name'])}"
         people[key] = {"name": row["name"], "email": email, "novo_id": row.get("id"), "active": row.get("active", True),
                        "department": row.get("department"), "aliases": [], "in_users_file": True,
                        "email_problem": problem}
-        names[norm(row["name"])] = key
+        names.setdefault(norm(row["name"]), []).append(key)
     for raw, _count in references.items():
         email, _problem = clean_email(raw)
         if email:
@@ -157,8 +157,15 @@ def propose_staff_map(staff_rows: list[dict], references: Counter, target_users:
                                "department": None, "aliases": [], "in_users_file": False, "email_problem": None}
         else:
             found = process.extractOne(norm(raw), list(names), scorer=fuzz.WRatio) if names else None
-            if found and found[1] >= 90:
-                key = names[found[0]]
+            if found and found[1] >= 90 and len(names[found[0]]) == 1:
+                key = names[found[0]][0]
+            elif found and found[1] >= 90:
+                # Two staff share this name: a person must choose, so the name stays unresolved.
+                key = f"name:{norm(raw)}"
+                people.setdefault(key, {"name": raw.strip(), "email": None, "novo_id": None, "active": False,
+                                        "department": None, "aliases": [], "in_users_file": False,
+                                        "email_problem": None,
+                                        "ambiguous": [people[k]["email"] or k for k in names[found[0]]]})
             else:
                 key = f"name:{norm(raw)}"
                 people.setdefault(key, {"name": raw.strip(), "email": None, "novo_id": None, "active": False,
@@ -188,7 +195,11 @@ def propose_staff_map(staff_rows: list[dict], references: Counter, target_users:
             entry.update(action="unassigned", user=None, confidence=0.5,
                          reason=("no e-mail to match" if not email else "no target user has this e-mail")
                                 + "; records stay unassigned and keep the name in x_novo_assigned_to")
-        if not person["in_users_file"]:
+        if person.get("ambiguous"):
+            entry.update(action="unassigned", user=None, confidence=0.3,
+                         reason=f"the name matches several staff ({', '.join(person['ambiguous'])}); "
+                                "set action and user to the right one")
+        elif not person["in_users_file"]:
             entry["reason"] += "; not in the users file"
         result[key] = entry
     return result
