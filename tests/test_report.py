@@ -106,10 +106,10 @@ def test_report_data_throughput(journal_path, full_run):
 def test_rejects_grouped_without_value(journal_path, full_run):
     data = report_data(journal_path, full_run)
     groups = {(g["severity"], g["reason"]): g for g in data["rejects"]}
-    dates = groups[("error", "date … cannot be read")]
+    dates = groups[("error", "date […] cannot be read")]
     assert dates["count"] == 2
     assert {row["value"] for row in dates["rows"]} == {"31/02/2019", "2019-13-01"}
-    assert groups[("warning", "staff … has no Odoo user; left unassigned")]["count"] == 2
+    assert groups[("warning", "staff […] has no Odoo user; left unassigned")]["count"] == 2
     assert data["errors"] == 3
     assert data["warnings"] == 3
 
@@ -120,11 +120,11 @@ def test_rejects_errors_listed_first(journal_path, full_run):
 
 
 @pytest.mark.parametrize("reason, value, expected", [
-    ("duplicate of C5011: merged into it", None, "duplicate of …: merged into it"),
+    ("duplicate of C5011: merged into it", None, "duplicate of […]: merged into it"),
     ("customer 'C9999999' is not in the export; the link is left empty", "C9999999",
-     "customer … is not in the export; the link is left empty"),
-    ("file 'attachments/a.pdf' is empty (0 bytes)", "attachments/a.pdf", "file … is empty (… bytes)"),
-    ('staff "O\'Brien" has no Odoo user; left unassigned', "O'Brien", "staff … has no Odoo user; left unassigned"),
+     "customer […] is not in the export; the link is left empty"),
+    ("file 'attachments/a.pdf' is empty (0 bytes)", "attachments/a.pdf", "file […] is empty ([…] bytes)"),
+    ('staff "O\'Brien" has no Odoo user; left unassigned', "O'Brien", "staff […] has no Odoo user; left unassigned"),
     ("the work order is not loaded, so this row has nowhere to go", "or",
      "the work order is not loaded, so this row has nowhere to go"),
 ])

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import JournalError, OdooFault, RollbackRefused
-from .load.journal import Journal, now
+from .load.journal import Journal
 from .load.writer import QUIET_CONTEXT, same_value
 from .odoo.client import OdooClient
 
@@ -32,11 +32,9 @@ class RollbackResult:
 
 def changed_after(client: OdooClient, journal: Journal, run_id: int) -> list[tuple[str, int, str]]:
     """Return records of the run whose values in Odoo differ from what the run wrote."""
-    run = journal.run(run_id)
-    finished = (run["finished_at"] or now()).replace("T", " ").rstrip("Z")
     by_model: dict[str, list] = {}
     for row in journal.run_records(run_id, ("created", "updated")):
-        if row["model"] == "ir.model.fields":
+        if row["model"] == "ir.model.fields" or not row["new_values"]:
             continue
         by_model.setdefault(row["model"], []).append(row)
     changed = []
@@ -44,26 +42,20 @@ def changed_after(client: OdooClient, journal: Journal, run_id: int) -> list[tup
         info = client.fields(model)
         for start in range(0, len(rows), 500):
             chunk = rows[start:start + 500]
-            current = {r["id"]: r for r in client.read(model, [r["res_id"] for r in chunk], ["write_date"],
+            written = {row["res_id"]: json.loads(row["new_values"]) for row in chunk}
+            names = sorted({name for values in written.values() for name in values if name in info})
+            if not names:
+                continue
+            current = {r["id"]: r for r in client.read(model, [row["res_id"] for row in chunk], names,
                                                        context={"active_test": False})}
-            updated = [r for r in chunk if r["action"] == "updated"]
-            names = sorted({name for r in updated for name in json.loads(r["new_values"] or "{}") if name in info})
-            values = {}
-            if names:
-                values = {r["id"]: r for r in client.read(model, [r["res_id"] for r in updated], names,
-                                                          context={"active_test": False})}
             for row in chunk:
                 record = current.get(row["res_id"])
                 if record is None:
                     continue
-                if record.get("write_date") and str(record["write_date"]) > finished:
-                    changed.append((model, row["res_id"], row["xmlid"] or ""))
-                    continue
-                if row["action"] == "updated":
-                    for name, value in json.loads(row["new_values"] or "{}").items():
-                        if name in info and not same_value(info[name]["type"], value, values.get(row["res_id"], {}).get(name)):
-                            changed.append((model, row["res_id"], row["xmlid"] or ""))
-                            break
+                for name, value in written[row["res_id"]].items():
+                    if name in info and not same_value(info[name]["type"], value, record.get(name)):
+                        changed.append((model, row["res_id"], row["xmlid"] or ""))
+                        break
     return changed
 
 

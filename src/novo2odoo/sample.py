@@ -17,8 +17,11 @@ def choose_sample(export: Export, mapping: dict, size: int) -> set[str]:
         return set()
     spec = mapping["objects"]["work_order"]
     id_header = next(h for h, c in spec["columns"].items() if c["source"] == "id")
+    # Pick-list custom fields have a closed set of values worth covering; free-text ones do not.
+    closed = {f["name"] for f in mapping.get("custom_fields", []) if f["type"] in ("selection", "boolean")}
     covering = [h for h, c in spec["columns"].items()
-                if c["source"] in ("status", "priority", "department", "work_type", "custom")]
+                if c["source"] in ("status", "priority", "department")
+                or (c["source"] == "custom" and any(t["field"] in closed for t in c.get("targets") or []))]
     chosen: list[str] = []
     chosen_set: set[str] = set()
     seen: set[tuple[str, str]] = set()
@@ -27,7 +30,7 @@ def choose_sample(export: Export, mapping: dict, size: int) -> set[str]:
         total += 1
         novo_id = row.get(id_header, "").strip()
         for header in covering:
-            value = row.get(header, "").strip().casefold()
+            value = row.get(header, "").strip()
             if value and (header, value) not in seen:
                 seen.add((header, value))
                 if novo_id not in chosen_set:

@@ -133,7 +133,7 @@ class Writer:
             pending = self.journal.pending_keys(model)
             orphans = [item for item in missing if item.novo_id in pending]
             if orphans:
-                existing.update(self.adopt_orphans(model, marker, orphans))
+                existing.update(self.adopt_orphans(obj, model, marker, orphans))
 
         new = [item for item in items if item.xmlid not in existing and not item.alias_of]
         created = self.create_items(obj, model, new) if new else {}
@@ -160,7 +160,7 @@ class Writer:
             self.update_items(obj, model, changed, existing_before)
         return existing
 
-    def adopt_orphans(self, model: str, marker: str, items: list[Item]) -> dict[str, int]:
+    def adopt_orphans(self, obj: str, model: str, marker: str, items: list[Item]) -> dict[str, int]:
         by_novo = {item.novo_id: item for item in items}
         rows = self.client.search_read(model, [(marker, "in", list(by_novo))], [marker],
                                        context={"active_test": False})
@@ -173,6 +173,13 @@ class Writer:
             log.warning("adopting %d %s records that an interrupted run created without an external ID",
                         len(pairs), model)
             self.bind_xmlids(model, pairs)
+            # Journal them as created by this run, so a rollback of it removes them too. No values
+            # hash is stored, so the update step compares them with the source field by field.
+            by_xmlid = {item.xmlid: item for item in items}
+            self.journal.record(self.run_id, [
+                (obj, by_xmlid[name].novo_id, model, res_id, f"{self.module}.{name}", "created",
+                 by_xmlid[name].file, by_xmlid[name].row, None, None) for name, res_id in pairs])
+            self.count(obj).created += len(pairs)
             self.journal.log(self.run_id, "warning", f"adopted {len(pairs)} {model} records left by an interrupted run")
         return dict(pairs)
 
@@ -199,7 +206,7 @@ class Writer:
         self.write_grouped(model, [(res_id, item.after) for item, res_id in after])
         self.journal.record(self.run_id, [
             (obj, item.novo_id, model, res_id, f"{self.module}.{item.xmlid}", "created", item.file, item.row,
-             None, None) for item, res_id in zip(items, ids)])
+             None, written_values(item)) for item, res_id in zip(items, ids)])
         self.journal.upsert_entities([
             (obj, item.novo_id, model, res_id, item.xmlid, item.values_hash, self.run_id)
             for item, res_id in zip(items, ids)])
@@ -263,6 +270,13 @@ class Writer:
             groups.setdefault(key, (vals, []))[1].append(res_id)
         for vals, ids in groups.values():
             self.client.write(model, ids, vals, context=QUIET_CONTEXT)
+
+
+def written_values(item: Item) -> dict:
+    """Return the values a create wrote, as the journal keeps them (file contents left out)."""
+    values = {**item.vals, **item.after}
+    values.pop("datas", None)
+    return values
 
 
 def odoo_to_write(field_type: str, value: Any) -> Any:

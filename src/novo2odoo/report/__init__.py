@@ -24,18 +24,21 @@ OBJECT_LABELS = {
     "pm_schedule": "PM schedules", "attachment": "Attachments", "activity": "Activity notes",
 }
 
-# Row outcomes in the order the chart stacks them; they add up to the object's source rows.
+# Row outcomes in the order the chart stacks them. Together they add up to the object's source rows.
 OUTCOMES = ["created", "updated", "unchanged", "merged", "rejected"]
 COUNT_KEYS = [*OUTCOMES, "warnings"]
 
 STAFF_REASON = "has no Odoo user"
+DUPLICATE_REASON = "duplicate of "
+STAFF_COLUMNS = [("name", "name"), ("email", "e-mail"), ("novo_id", "Novo id"), ("action", "action"),
+                 ("user", "Odoo user"), ("rows", "rows affected")]
 REJECT_COLUMNS = ["object", "severity", "file", "row", "novo_id", "column", "value", "reason", "hint"]
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _NEGATIVE_NUMBER = re.compile(r"-(\d+(\.\d*)?|\.\d+)")
 _QUOTED = re.compile(r"""(?<![\w])'[^']*'(?![\w])|"[^"]*\"""")
 _TOKEN_WITH_DIGIT = re.compile(r"(?<![\w@.-])[\w.-]*\d[\w.-]*")
-PLACEHOLDER = "…"
+PLACEHOLDER = "[…]"
 
 
 def csv_safe(value: Any) -> Any:
@@ -54,7 +57,7 @@ def csv_safe(value: Any) -> Any:
 
 
 def reason_group(reason: str, value: str | None = None) -> str:
-    """Return the reason's wording with the specific value replaced by an ellipsis.
+    """Return the reason's wording with the specific value replaced by ``[…]``.
 
     The row's own value, quoted text and tokens containing a digit (Novo ids such as
     ``C5011`` or ``WO-2019-10000``, byte counts) are replaced, so rows that failed for
@@ -106,6 +109,9 @@ def report_data(journal_path: Path, run_id: int) -> dict:
         "rejects": _reject_groups(rejects),
         "errors": sum(1 for r in rejects if r["severity"] == "error"),
         "warnings": sum(1 for r in rejects if r["severity"] == "warning"),
+        # The loader journals a merged duplicate as a warning but counts it as merged.
+        "duplicate_warnings": sum(1 for r in rejects
+                                  if r["severity"] == "warning" and r["reason"].startswith(DUPLICATE_REASON)),
         "seconds": seconds,
         "throughput": round(written / seconds, 1) if seconds else None,
         "rows_per_second": round(totals["source_rows"] / seconds, 1) if seconds else None,
@@ -134,7 +140,7 @@ def _counts(raw: dict) -> dict[str, dict[str, int]]:
 
 
 def _reject_groups(rejects: list) -> list[dict]:
-    """Group rejects by object, severity and reason wording; the largest groups come first."""
+    """Group rejects by object, severity and reason wording, errors first and then the largest groups."""
     groups: dict[tuple[str, str, str], list] = defaultdict(list)
     for row in rejects:
         key = (row["object"], row["severity"], reason_group(row["reason"], row["value"]))
@@ -177,6 +183,7 @@ def _staff(stats: dict, options: dict, records: list, rejects: list) -> tuple[li
     for row in rejects:
         if STAFF_REASON in row["reason"]:
             unassigned[row["value"] or ""] += 1
+    staff.sort(key=lambda entry: entry["novo_id"] or entry["email"])
     for name, rows in sorted(unassigned.items()):
         staff.append(_staff_entry({"name": name, "email": name if "@" in name else "",
                                    "action": "left unassigned", "rows": rows}))
@@ -190,7 +197,7 @@ def _staff_entry(entry: dict) -> dict:
 
 
 def _value_maps(raw: Any) -> dict[str, dict[str, str]]:
-    """Normalise value maps to ``{map name: {raw value: target}}``; a target may be a dict, as in the mapping."""
+    """Normalise value maps to ``{map name: {raw value: target text}}``, accepting mapping entries (dicts) as targets."""
     if not isinstance(raw, dict):
         return {}
     maps = {}
@@ -245,11 +252,17 @@ def format_seconds(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {rest:02d} s"
 
 
+def staff_columns(staff: list[dict]) -> list[tuple[str, str]]:
+    """Return the staff table's ``(key, title)`` columns, leaving out those empty in every row."""
+    return [(key, title) for key, title in STAFF_COLUMNS if key == "action" or any(entry[key] for entry in staff)]
+
+
 def render_html(data: dict) -> str:
     env = Environment(loader=PackageLoader("novo2odoo", "report/templates"), autoescape=select_autoescape())
     env.filters["duration"] = format_seconds
     return env.get_template("run.html").render(
         data=data, chart=chart_rows(data["counts"]), labels=OBJECT_LABELS, outcomes=OUTCOMES,
+        staff_columns=staff_columns(data["staff"]),
         generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
 
 
@@ -259,7 +272,7 @@ def write_html(journal_path: Path, run_id: int, output: Path) -> None:
 
 
 def write_rejects_csv(journal_path: Path, run_id: int, output: Path) -> int:
-    """Write every reject of run ``run_id`` to ``output`` as CSV, formulas neutralised; return the row count."""
+    """Write every reject of run ``run_id`` to ``output`` as CSV with formulas neutralised, and return the row count."""
     journal = Journal(journal_path)
     try:
         journal.run(run_id)
