@@ -6,6 +6,9 @@ import json
 import sqlite3
 from pathlib import Path
 
+import csv
+import shutil
+
 from click.testing import CliRunner
 
 from novo2odoo.cli import cli
@@ -51,3 +54,25 @@ def read_one(client, model: str, module: str, name: str, fields: list[str]) -> d
     res_id = xmlid_res_id(client, module, name)
     assert res_id, f"external ID {module}.{name} not found"
     return client.read(model, [res_id], fields, context={"active_test": False})[0]
+
+
+def unique_export(workdir: Path, module: str, source: Path) -> Path:
+    """Copy an export, making asset serial numbers unique to ``module``.
+
+    Odoo rejects a second equipment with the same serial number, so tests that migrate the
+    same export into one live database need serials of their own.
+    """
+    export = workdir / "export"
+    shutil.copytree(source, export)
+    for path in export.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    assets = export / "assets.csv"
+    with assets.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("Serial Number")
+    for row in rows[1:]:
+        if row[column]:
+            row[column] = f"{row[column]}-{module[-6:]}"
+    with assets.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    return export

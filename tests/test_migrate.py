@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE
-from helpers import migrate, propose_and_confirm, read_one, run_counts, xmlid_res_id
+from helpers import migrate, propose_and_confirm, read_one, run_counts, unique_export, xmlid_res_id
 from novo2odoo.source import open_export
 
 ROWS = {"customer": 114, "location": 35, "asset": 70, "work_order": 300, "pm_schedule": 15,
@@ -25,11 +25,12 @@ def migrated(tmp_path_factory, odoo_target):
     client = odoo_target.client()
     before = {model: client.call(model, "search_count", domain=[])
               for model in ("mail.mail", "mail.activity", "mail.followers")}
-    mapping = propose_and_confirm(EXAMPLE, odoo_target, module, tmp_path)
+    export = unique_export(tmp_path, module, EXAMPLE)
+    mapping = propose_and_confirm(export, odoo_target, module, tmp_path)
     journal = tmp_path / "journal.sqlite"
-    result = migrate(EXAMPLE, mapping, odoo_target, journal)
+    result = migrate(export, mapping, odoo_target, journal)
     assert result.exit_code == 0, result.output + repr(result.exception)
-    yield {"client": client, "module": module, "journal": journal, "mapping": mapping,
+    yield {"client": client, "module": module, "journal": journal, "mapping": mapping, "export": export,
            "counts": run_counts(journal, 1), "before": before, "tmp": tmp_path}
     client.close()
 
@@ -52,7 +53,7 @@ def test_rejects_name_file_row_and_reason(migrated):
 
 
 def test_second_run_creates_nothing(migrated, odoo_target):
-    result = migrate(EXAMPLE, migrated["mapping"], odoo_target, migrated["journal"])
+    result = migrate(migrated["export"], migrated["mapping"], odoo_target, migrated["journal"])
     assert result.exit_code == 0, result.output
     counts = run_counts(migrated["journal"], 2)
     for obj, value in counts.items():

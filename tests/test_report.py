@@ -23,6 +23,8 @@ COUNTS = {
 STAFF = [
     {"name": "Amélie Müller", "email": "amller7@riverton.gov", "action": "create", "user": "amller7@riverton.gov"},
     {"name": "Former <b>Employee</b>", "email": "former@riverton.gov", "action": "unassigned", "user": None},
+    {"name": "Pat Doe", "email": None, "action": "unassigned", "user": None},
+    {"name": "Pat Doe", "email": "pdoe2@riverton.gov", "action": "create", "user": "pdoe2@riverton.gov"},
 ]
 VALUE_MAPS = {
     "status": {"Completed": "Repaired", "Open": "New Request"},
@@ -30,7 +32,7 @@ VALUE_MAPS = {
     "department": {"Water & Sewer": "Water Team"},
 }
 VERIFICATION = {
-    "matched": 1190, "mismatched": 7, "missing": 3,
+    "matched": 1190, "mismatched": 7, "missing": 3, "changed_after_run": 2,
     "models": {"res.partner": {"email": {"matched": 100, "mismatched": 4, "missing": 0},
                                "phone": {"matched": 90, "mismatched": 3, "missing": 3}},
                "maintenance.request": {"name": {"matched": 1000, "mismatched": 0, "missing": 0}}},
@@ -135,8 +137,13 @@ def test_reason_group(reason, value, expected):
 def test_staff_from_run_stats(journal_path, full_run):
     data = report_data(journal_path, full_run)
     assert data["staff_source"] == "run"
-    assert [s["name"] for s in data["staff"]] == ["Amélie Müller", "Former <b>Employee</b>"]
-    assert data["staff"][1]["user"] == ""
+    names = [(s["name"], s["action"]) for s in data["staff"]]
+    assert names == [("Former <b>Employee</b>", "unassigned"), ("Pat Doe", "unassigned"), ("Amélie Müller", "create"),
+                     ("Pat Doe", "create")]
+    assert data["staff"][0]["user"] == ""
+    assert data["staff"][0]["rows"] is None
+    assert data["staff"][1]["rows"] == 2
+    assert data["staff"][3]["rows"] is None
 
 
 def test_staff_from_journal(journal_path):
@@ -147,7 +154,7 @@ def test_staff_from_journal(journal_path):
     assert [s["novo_id"] for s in created] == ["U1001", "U1002"]
     unassigned = [s for s in data["staff"] if s["action"] == "left unassigned"]
     assert unassigned == [{"name": "Pat Doe", "email": "", "novo_id": "", "action": "left unassigned",
-                           "user": "", "rows": 2}]
+                           "user": "", "reason": "", "rows": 2}]
 
 
 def test_staff_keyed_by_mapping_key(journal_path):
@@ -187,6 +194,7 @@ def test_html_renders_optional_sections(journal_path, full_run, tmp_path):
     assert "<code>res.partner</code>" in html
     assert "<code>phone</code>" in html
     assert "adopted 3 res.partner records" in html
+    assert "2 records were changed in Odoo after the run" in html
 
 
 def test_html_escapes_source_values(journal_path, full_run, tmp_path):

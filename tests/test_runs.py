@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLE
-from helpers import invoke, migrate, propose_and_confirm, read_one, run_counts, xmlid_res_id
+from helpers import invoke, migrate, propose_and_confirm, read_one, run_counts, unique_export, xmlid_res_id
 from novo2odoo.errors import MappingNotConfirmed, RollbackRefused
 from novo2odoo.load.writer import Writer
 from novo2odoo.mapping import load, save
@@ -47,7 +46,8 @@ def test_changed_mapping_refused(tmp_path, odoo_target, module):
 
 
 def test_crash_before_external_ids_no_duplicates(tmp_path, odoo_target, module, monkeypatch):
-    mapping = propose_and_confirm(EXAMPLE, odoo_target, module, tmp_path)
+    export = unique_export(tmp_path, module, EXAMPLE)
+    mapping = propose_and_confirm(export, odoo_target, module, tmp_path)
     journal = tmp_path / "journal.sqlite"
     client = odoo_target.client()
     original = Writer.bind_xmlids
@@ -59,10 +59,10 @@ def test_crash_before_external_ids_no_duplicates(tmp_path, odoo_target, module, 
 
     monkeypatch.setattr(Writer, "bind_xmlids", crash_after_requests)
     with pytest.raises(KeyboardInterrupt):
-        run_migration(EXAMPLE, mapping, client, journal, "test")
+        run_migration(export, mapping, client, journal, "test")
     monkeypatch.setattr(Writer, "bind_xmlids", original)
 
-    run_migration(EXAMPLE, mapping, client, journal, "test")
+    run_migration(export, mapping, client, journal, "test")
     rows = client.search_read("maintenance.request", [("x_novo_id", "=", "WO-2019-10000")], ["id"],
                               context={"active_test": False})
     bound = xmlid_res_id(client, module, "work_order_wo_2019_10000")
@@ -75,9 +75,10 @@ def test_crash_before_external_ids_no_duplicates(tmp_path, odoo_target, module, 
 
 
 def test_sample_slice_complete(tmp_path, odoo_target, module):
-    mapping = propose_and_confirm(EXAMPLE, odoo_target, module, tmp_path)
+    export = unique_export(tmp_path, module, EXAMPLE)
+    mapping = propose_and_confirm(export, odoo_target, module, tmp_path)
     journal = tmp_path / "journal.sqlite"
-    result = migrate(EXAMPLE, mapping, odoo_target, journal, ("--sample", "40"))
+    result = migrate(export, mapping, odoo_target, journal, ("--sample", "40"))
     assert result.exit_code == 0, result.output
     client = odoo_target.client()
     with sqlite3.connect(journal) as db:
@@ -104,10 +105,7 @@ def test_sample_slice_complete(tmp_path, odoo_target, module):
 @pytest.fixture
 def migrated_once(tmp_path, odoo_target, module):
     client = odoo_target.client()
-    export = tmp_path / "export"
-    shutil.copytree(EXAMPLE, export)
-    for path in export.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
+    export = unique_export(tmp_path, module, EXAMPLE)
     before = record_counts(client)
     mapping = propose_and_confirm(export, odoo_target, module, tmp_path)
     journal = tmp_path / "journal.sqlite"

@@ -31,7 +31,9 @@ COUNT_KEYS = [*OUTCOMES, "warnings"]
 STAFF_REASON = "has no Odoo user"
 DUPLICATE_REASON = "duplicate of "
 STAFF_COLUMNS = [("name", "name"), ("email", "e-mail"), ("novo_id", "Novo id"), ("action", "action"),
-                 ("user", "Odoo user"), ("rows", "rows affected")]
+                 ("user", "Odoo user"), ("reason", "reason"), ("rows", "rows unassigned")]
+# Staff that need a person's attention come first in the table.
+STAFF_ACTION_ORDER = {"unassigned": 0, "fallback": 1, "create": 2, "match": 3}
 REJECT_COLUMNS = ["object", "severity", "file", "row", "novo_id", "column", "value", "reason", "hint"]
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -159,17 +161,32 @@ def _reject_row(row) -> dict:
 def _staff(stats: dict, options: dict, records: list, rejects: list) -> tuple[list[dict], str]:
     """Return the staff list and where it came from: ``"run"`` when the run recorded it, else ``"journal"``.
 
-    The recorded form is a list of ``{"name", "email", "action", "user"}`` dicts, or a dict of
+    The recorded form is a list of ``{"name", "email", "action", "user", "reason"}`` dicts, or a dict of
     such dicts keyed by the staff key as in the mapping. Without it, the list is rebuilt from
     the users this run created and the rows whose staff had no Odoo user. Staff matched to
     existing users leave no trace in the journal, so that fallback cannot list them.
     """
+    unassigned: Counter = Counter()
+    for row in rejects:
+        if STAFF_REASON in row["reason"]:
+            unassigned[row["value"] or ""] += 1
+
     recorded = stats.get("staff") or options.get("staff")
     if isinstance(recorded, dict):
         recorded = [{"key": key, **entry} if isinstance(entry, dict) else {"key": key, "user": entry}
                     for key, entry in recorded.items()]
     if recorded:
-        return [_staff_entry(entry) for entry in recorded], "run"
+        staff = [_staff_entry(entry) for entry in recorded]
+        # Count the rows each staff member without a user left unassigned; the reject's value is the row's
+        # staff text. Entries with a user are skipped, because an ambiguous name also matches them.
+        by_text = {value.strip().casefold(): rows for value, rows in unassigned.items()}
+        for entry in staff:
+            if entry["user"]:
+                continue
+            rows = sum(by_text.get(text.casefold(), 0) for text in {entry["name"], entry["email"]} if text)
+            entry["rows"] = rows or None
+        staff.sort(key=lambda entry: STAFF_ACTION_ORDER.get(entry["action"], len(STAFF_ACTION_ORDER)))
+        return staff, "run"
 
     staff = []
     for record in records:
@@ -179,10 +196,6 @@ def _staff(stats: dict, options: dict, records: list, rejects: list) -> tuple[li
         staff.append(_staff_entry({"email": key if "@" in key else "", "novo_id": "" if "@" in key else key,
                                    "action": "user created",
                                    "user": f"{record['xmlid'] or record['model']} (id {record['res_id']})"}))
-    unassigned: Counter = Counter()
-    for row in rejects:
-        if STAFF_REASON in row["reason"]:
-            unassigned[row["value"] or ""] += 1
     staff.sort(key=lambda entry: entry["novo_id"] or entry["email"])
     for name, rows in sorted(unassigned.items()):
         staff.append(_staff_entry({"name": name, "email": name if "@" in name else "",
@@ -193,7 +206,8 @@ def _staff(stats: dict, options: dict, records: list, rejects: list) -> tuple[li
 def _staff_entry(entry: dict) -> dict:
     return {"name": entry.get("name") or "", "email": entry.get("email") or "",
             "novo_id": entry.get("novo_id") or "", "action": entry.get("action") or "",
-            "user": "" if entry.get("user") is None else str(entry["user"]), "rows": entry.get("rows")}
+            "user": "" if entry.get("user") is None else str(entry["user"]), "reason": entry.get("reason") or "",
+            "rows": entry.get("rows")}
 
 
 def _value_maps(raw: Any) -> dict[str, dict[str, str]]:

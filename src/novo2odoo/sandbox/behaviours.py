@@ -125,6 +125,17 @@ def prepare_create(env, model: str, values: dict, given: dict) -> None:
         _check_xmlid_unique(env, values.get("module"), values.get("name"), None)
     elif model == "ir.attachment":
         attachments.prepare(values)
+    elif model == "maintenance.equipment":
+        _check_serial_unique(env, values.get("serial_no"), None)
+
+
+def _check_serial_unique(env, serial, exclude_id) -> None:
+    """Reject a second equipment with the same serial number, as Odoo's SQL constraint does."""
+    if not serial:
+        return
+    rows = env.sql(f"SELECT id FROM {env.table('maintenance.equipment')} WHERE serial_no=?", (serial,))
+    if any(r[0] != exclude_id for r in rows):
+        raise UserError("The operation cannot be completed: Another asset already exists with this serial number!")
 
 
 def after_create(env, model: str, record_id: int, values: dict, given: dict) -> None:
@@ -410,6 +421,9 @@ def prepare_write(env, model: str, ids: list[int], vals: dict):
             _check_xmlid_unique(env, module, name, record_id)
     elif model == "ir.attachment":
         attachments.prepare(vals)
+    elif model == "maintenance.equipment" and vals.get("serial_no"):
+        for record_id in ids:
+            _check_serial_unique(env, vals["serial_no"], record_id)
     elif model == "maintenance.request":
         if vals.get("stage_id"):
             _next_occurrences(env, ids, vals["stage_id"])
