@@ -133,7 +133,8 @@ class Migration:
                 self.journal.reject(self.run_id, obj, "error", source.name, number, novo_id,
                                     getattr(problem, "header", None), getattr(problem, "value", None),
                                     problem.reason, problem.hint)
-                log.warning("%s row %d (%s) quarantined: %s", source.name, number, novo_id, problem.reason)
+                if not self.writer.read_only:
+                    log.warning("%s row %d (%s) quarantined: %s", source.name, number, novo_id, problem.reason)
                 continue
             for severity, header, value, reason, hint in problems:
                 counts.warnings += 1

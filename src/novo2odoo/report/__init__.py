@@ -308,7 +308,7 @@ def summary_lines(journal_path: Path, run_id: int) -> list[str]:
     run = data["run"]
     lines = [f"run {run_id} {run['state']} ({run['mode']}) in {data['seconds']} s"]
     for obj, value in data["counts"].items():
-        lines.append(f"  {obj:<12} rows {value['source_rows']:>6}  created {value['created']:>6}  "
+        lines.append(f"  {obj:<18} rows {value['source_rows']:>6}  created {value['created']:>6}  "
                      f"updated {value['updated']:>6}  unchanged {value['unchanged']:>6}  "
                      f"merged {value['merged']:>4}  rejected {value['rejected']:>5}  warnings {value['warnings']:>5}")
     lines.append(f"  {data['errors']} rows quarantined, {data['warnings']} values left out with a warning")
