@@ -91,7 +91,14 @@ def cli(verbose: int, quiet: bool) -> None:
     command lists its options.
     """
     State.quiet = quiet
-    level = logging.ERROR if quiet else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    if quiet:
+        level = logging.ERROR
+    elif verbose > 1:
+        level = logging.DEBUG
+    elif verbose:
+        level = logging.INFO
+    else:
+        level = logging.WARNING
     logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=console, show_path=False)])
     if verbose < 2:
         logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -243,7 +250,7 @@ def confirm(mapping_file: Path, by: str | None) -> None:
               help="Write the HTML report of the run here (default: next to the journal).")
 def migrate(export_dir, mapping_file, target, db, user, protocol, sandbox_odoo, sandbox_modules, journal_path,
             sample, since, report_path) -> None:
-    """Load EXPORT_DIR into the target as the confirmed mapping says.
+    """Load EXPORT_DIR into the target as the confirmed mapping specifies.
 
     Prepares the target (custom fields, teams, stages, categories, users), then
     loads customers, locations, assets, work orders, preventive schedules,
@@ -292,9 +299,22 @@ def runs(journal_path: Path) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="HTML file to write (default: novo2odoo-run-RUN.html next to the journal).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write JSON here.")
-def report(run_id: int, journal_path: Path, output: Path | None, json_path: Path | None) -> None:
-    """Write a self-contained HTML report of run RUN_ID for a project manager."""
-    from .report import report_data, summary_lines, write_html
+@click.option("--rejects-csv", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every rejected row and warning of the run to this CSV file.")
+def report(run_id: int, journal_path: Path, output: Path | None, json_path: Path | None,
+           rejects_csv: Path | None) -> None:
+    """Write a self-contained HTML report of run RUN_ID for a project manager.
+
+    The page shows counts per object, rejected rows grouped by reason, staff and
+    what was done with them, the value maps used, the verification result and the
+    run's duration. Cells of the CSV that start like a spreadsheet formula are
+    prefixed with an apostrophe.
+    """
+    from .report import report_data, summary_lines, write_html, write_rejects_csv
+
+    if rejects_csv:
+        count = write_rejects_csv(journal_path, run_id, rejects_csv)
+        click.echo(f"rejects: {rejects_csv} ({count} rows)")
 
     output = output or journal_path.with_name(f"novo2odoo-run-{run_id}.html")
     write_html(journal_path, run_id, output)
@@ -384,7 +404,11 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except Novo2OdooError as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"error: {exc}", markup=False, highlight=False)
+        sys.exit(1)
+    except OSError as exc:
+        console.print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), markup=False,
+                      highlight=False)
         sys.exit(1)
 
 

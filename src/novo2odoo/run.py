@@ -33,7 +33,12 @@ def run_migration(export_dir: Path, mapping_file: Path, client: OdooClient, jour
         if source is None or source.name != spec["file"]:
             raise MappingError(f"mapping {mapping_file} expects {spec['file']} as {obj}, but the export at "
                                f"{export_dir} has {source.name if source else 'no such file'}: propose again")
-    options = RunOptions(mode="sample" if sample else "delta" if since else "full", progress=progress)
+    mode = "full"
+    if sample:
+        mode = "sample"
+    elif since:
+        mode = "delta"
+    options = RunOptions(mode=mode, progress=progress)
     if since:
         options.since = parse_since(since)
     if sample:

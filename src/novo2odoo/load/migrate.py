@@ -75,6 +75,7 @@ class Migration:
             log.info("%d work orders have a timestamp on or after %s", len(self.options.sample_ids),
                      self.options.since)
         if not self.writer.read_only:
+            prep.preflight(self.client, self.mapping)
             prep.ensure_custom_fields(self.client, self.mapping, self.writer)
         prep.prepare(self.client, self.writer, self.mapping, self.lookups)
         for obj in LOAD_ORDER:

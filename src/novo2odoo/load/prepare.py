@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from ..errors import MappingError
 from ..mapping.values import norm
 from ..odoo.client import OdooClient
 from ..source.values import external_id_name
@@ -16,6 +17,31 @@ log = logging.getLogger(__name__)
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.strip().lower())
+
+
+def preflight(client: OdooClient, mapping: dict) -> None:
+    """Check what the mapping expects of the target before anything is written.
+
+    Raises MappingError naming the mapping entry to correct.
+    """
+    for spec in mapping["custom_fields"]:
+        if not spec["name"].startswith("x_"):
+            raise MappingError(f"custom field {spec['model']}.{spec['name']} must have a name that starts with x_")
+        if spec["type"] == "many2one" and not spec.get("relation"):
+            raise MappingError(f"custom field {spec['model']}.{spec['name']} is a many2one without a relation")
+    for raw, entry in mapping["value_maps"].get("status", {}).items():
+        if not str(entry.get("stage") or "").strip():
+            raise MappingError(f"value_maps.status[{raw!r}] has no stage name")
+    logins = {entry.get("user") for entry in mapping["value_maps"].get("staff", {}).values()
+              if entry.get("action") == "fallback"}
+    for login in sorted(filter(None, logins)):
+        found = client.search_read("res.users", ["|", ("login", "=ilike", login), ("email", "=ilike", login)],
+                                   ["id"], limit=1, context={"active_test": False})
+        if not found:
+            raise MappingError(f"value_maps.staff falls back to user {login!r}, which is not on the target: "
+                               "correct the mapping and confirm it again")
+    if None in logins or "" in logins:
+        raise MappingError("value_maps.staff has a fallback entry without a user: set its user or its action")
 
 
 def ensure_custom_fields(client: OdooClient, mapping: dict, writer: Writer | None = None) -> list[str]:
@@ -171,11 +197,9 @@ def prepare_users(client: OdooClient, writer: Writer, staff: dict, lookups: Look
         if entry["action"] in ("match", "create") and entry.get("email"):
             user = by_login.get(norm(entry["email"]))
             uid = user["id"] if user else None
-        elif entry["action"] == "fallback" and entry.get("user"):
-            user = by_login.get(norm(entry["user"]))
+        elif entry["action"] == "fallback":
+            user = by_login.get(norm(entry.get("user") or ""))
             uid = user["id"] if user else None
-            if user is None:
-                log.warning("fallback user %s is not on the target; %s stays unassigned", entry["user"], key)
         for ref in [key, entry.get("email") or "", *(entry.get("aliases") or [])]:
             if ref:
                 lookups.users[norm(ref)] = uid
