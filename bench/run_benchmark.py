@@ -86,7 +86,8 @@ def run_step(name: str, arguments: list[str], work_dir: Path, timeout: float) ->
     if stats_path.exists():
         probe = json.loads(stats_path.read_text(encoding="utf-8"))
         step.update(http_posts=probe["http_posts"], rpc_calls=probe["rpc_calls"],
-                    calls_by_method=probe["calls_by_method"])
+                    calls_by_method=probe["calls_by_method"],
+                    call_seconds_by_method=probe["call_seconds_by_method"])
     print(f"{name}: exit {step['exit_code']}, {step['seconds']} s, peak RSS {step['peak_rss_mib']} MiB, "
           f"{step.get('http_posts', '?')} HTTP POSTs", file=sys.stderr, flush=True)
     return step

@@ -14,19 +14,24 @@ import click
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from . import __version__
 from .errors import Novo2OdooError
 from .odoo.client import TargetSpec, connect_target
 
 console = Console(stderr=True)
-out = Console()
 log = logging.getLogger("novo2odoo")
 
 
 class State:
     quiet = False
+
+
+def echo_table(headers: list[str], rows: list[list[str]]) -> None:
+    """Print rows as plain aligned columns, which stay readable in logs and narrow terminals."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    for line in [headers, ["-" * width for width in widths], *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip())
 
 
 def target_options(function):
@@ -121,7 +126,7 @@ def inspect(export_dir: Path, as_json: bool) -> None:
     export = open_export(export_dir)
     result = inspect_export(export)
     if as_json:
-        out.print_json(json.dumps({
+        click.echo(json.dumps({
             "files": [{"file": f.file, "object": f.object, "rows": f.rows,
                        "encoding": export.files[f.object].encoding.value,
                        "delimiter": export.files[f.object].delimiter.value,
@@ -131,31 +136,30 @@ def inspect(export_dir: Path, as_json: bool) -> None:
                       for f in result.files],
             "findings": [vars(f) for f in result.findings],
             "unrecognised": result.unrecognised,
-        }))
+        }, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"Novo export {export_dir}")
-    for name in ("file", "object", "confidence", "encoding", "delimiter", "dates", "rows"):
-        table.add_column(name)
+    rows = []
     for profile in result.files:
         source = export.files[profile.object]
-        table.add_row(profile.file, profile.object, f"{source.object_confidence:.2f}", source.encoding.value,
-                      repr(source.delimiter.value), source.date_style.value if source.date_style else "-",
-                      str(profile.rows))
-    out.print(table)
+        rows.append([profile.file, profile.object, f"{source.object_confidence:.2f}", source.encoding.value,
+                     repr(source.delimiter.value), source.date_style.value if source.date_style else "-",
+                     str(profile.rows)])
+    click.echo(f"Novo export {export_dir}")
+    echo_table(["file", "object", "confidence", "encoding", "delimiter", "dates", "rows"], rows)
     for name in result.unrecognised:
-        out.print(f"[yellow]not recognised:[/] {name} (left out)")
+        click.echo(f"not recognised: {name} (left out)")
     for profile in result.files:
-        out.print(f"\n[bold]{profile.file}[/] ({profile.object})")
+        click.echo(f"\n{profile.file} ({profile.object})")
         for column in profile.columns:
             fill = f"{column.filled}/{profile.rows}"
-            out.print(f"  {column.header:<30} -> {column.key or 'custom field':<16} filled {fill:<10} "
-                      f"distinct {len(column.distinct)}{'+' if len(column.distinct) >= 50 else ''}  "
-                      f"e.g. {', '.join(column.examples)}")
+            distinct = f"{len(column.distinct)}{'+' if len(column.distinct) >= 50 else ''}"
+            click.echo(f"  {column.header:<30} -> {column.key or 'custom field':<16} filled {fill:<10} "
+                       f"distinct {distinct:<4} e.g. {', '.join(column.examples)}")
     counts = result.counts()
-    out.print(f"\n[bold]{len(result.findings)} data problems[/]: "
-              + ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items())))
+    click.echo(f"\n{len(result.findings)} data problems: "
+               + ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items())))
     for finding in result.findings:
-        out.print(f"  {finding.file} row {finding.row}, {finding.column} = {finding.value!r}: {finding.message}")
+        click.echo(f"  {finding.file} row {finding.row}, {finding.column} = {finding.value!r}: {finding.message}")
 
 
 @cli.command()
@@ -187,16 +191,16 @@ def propose(export_dir, target, db, user, protocol, sandbox_odoo, sandbox_module
     save(document, output)
     low = [(obj, header, column["confidence"]) for obj, spec in document["objects"].items()
            for header, column in spec["columns"].items() if column.get("confidence", 1) < 0.7]
-    out.print(f"wrote {output}: {len(document['objects'])} files, {len(document['custom_fields'])} custom fields, "
+    click.echo(f"wrote {output}: {len(document['objects'])} files, {len(document['custom_fields'])} custom fields, "
               f"work orders to {document['target']['work_orders_to']}")
     staff = document["value_maps"]["staff"]
     actions = {}
     for entry in staff.values():
         actions[entry["action"]] = actions.get(entry["action"], 0) + 1
-    out.print("staff: " + ", ".join(f"{count} {action}" for action, count in sorted(actions.items())))
+    click.echo("staff: " + ", ".join(f"{count} {action}" for action, count in sorted(actions.items())))
     for obj, header, confidence in low:
-        out.print(f"[yellow]check[/] {obj}.{header}: confidence {confidence}")
-    out.print(f"next: review {output}, then run `novo2odoo confirm {output}`")
+        click.echo(f"check {obj}.{header}: confidence {confidence}")
+    click.echo(f"next: review {output}, then run `novo2odoo confirm {output}`")
 
 
 @cli.command()
@@ -212,24 +216,24 @@ def confirm(mapping_file: Path, by: str | None) -> None:
     from .mapping import confirm as approve, load
 
     document = load(mapping_file)
-    out.print(f"[bold]Mapping {mapping_file}[/] for {document.get('target', {}).get('url', '?')} "
+    click.echo(f"Mapping {mapping_file} for {document.get('target', {}).get('url', '?')} "
               f"({document.get('target', {}).get('odoo_version', '?')})")
     for obj, spec in document["objects"].items():
         fields = sorted({t["field"] for c in spec["columns"].values() for t in c.get("targets") or [] if t["field"]})
-        out.print(f"  {spec['file']:<30} -> {spec['model'] or 'not loaded'}: {len(fields)} fields")
-    out.print(f"  custom fields to create: {len(document['custom_fields'])}")
+        click.echo(f"  {spec['file']:<30} -> {spec['model'] or 'not loaded'}: {len(fields)} fields")
+    click.echo(f"  custom fields to create: {len(document['custom_fields'])}")
     maps = document["value_maps"]
     for raw, entry in maps["status"].items():
-        out.print(f"  status {raw!r} -> stage {entry['stage']!r}{' (new)' if entry.get('create') else ''}")
+        click.echo(f"  status {raw!r} -> stage {entry['stage']!r}{' (new)' if entry.get('create') else ''}")
     for raw, entry in maps["priority"].items():
-        out.print(f"  priority {raw!r} -> {entry['value']}")
+        click.echo(f"  priority {raw!r} -> {entry['value']}")
     actions = {}
     for entry in maps["staff"].values():
         actions[entry["action"]] = actions.get(entry["action"], 0) + 1
-    out.print("  staff: " + ", ".join(f"{count} {action}" for action, count in sorted(actions.items())))
+    click.echo("  staff: " + ", ".join(f"{count} {action}" for action, count in sorted(actions.items())))
     document = approve(mapping_file, by)
     approval = document["approval"]
-    out.print(f"confirmed by {approval['by']} at {approval['at']} (sha256 {approval['sha256'][:12]})")
+    click.echo(f"confirmed by {approval['by']} at {approval['at']} (sha256 {approval['sha256'][:12]})")
 
 
 @cli.command()
@@ -271,7 +275,7 @@ def migrate(export_dir, mapping_file, target, db, user, protocol, sandbox_odoo, 
     write_html(journal_path, result.run_id, html_path)
     for line in summary_lines(journal_path, result.run_id):
         click.echo(line)
-    out.print(f"report: {html_path}")
+    click.echo(f"report: {html_path}")
 
 
 @cli.command()
@@ -322,7 +326,7 @@ def report(run_id: int, journal_path: Path, output: Path | None, json_path: Path
         json_path.write_text(json.dumps(report_data(journal_path, run_id), indent=2, default=str), encoding="utf-8")
     for line in summary_lines(journal_path, run_id):
         click.echo(line)
-    out.print(f"report: {output}")
+    click.echo(f"report: {output}")
 
 
 @cli.command()
@@ -352,13 +356,10 @@ def verify(run_id, target, db, user, protocol, sandbox_odoo, sandbox_modules, jo
     csv_path = csv_path or journal_path.with_name(f"novo2odoo-verify-{run_id}.csv")
     json_path = json_path or journal_path.with_name(f"novo2odoo-verify-{run_id}.json")
     write_differences(result, csv_path, json_path)
-    table = Table(title=f"verification of run {run_id}")
-    for name in ("model", "field", "matched", "mismatched", "missing"):
-        table.add_column(name)
-    for model, fields in sorted(result.tallies.items()):
-        for name, tally in sorted(fields.items()):
-            table.add_row(model, name, str(tally.matched), str(tally.mismatched), str(tally.missing))
-    out.print(table)
+    rows = [[model, name, str(tally.matched), str(tally.mismatched), str(tally.missing)]
+            for model, fields in sorted(result.tallies.items()) for name, tally in sorted(fields.items())]
+    click.echo(f"verification of run {run_id}")
+    echo_table(["model", "field", "matched", "mismatched", "missing"], rows)
     totals = result.totals()
     click.echo(f"{totals['matched']} matched, {totals['mismatched']} mismatched, {totals['missing']} missing; "
                f"{totals['changed_after_run']} records changed in Odoo after the run")
