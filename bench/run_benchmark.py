@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="database on the Odoo server (with --target URL)")
     parser.add_argument("--user", help="login on the Odoo server (with --target URL)")
     parser.add_argument("--timeout", type=float, default=3600,
-                        help="seconds after which a step is killed and the benchmark stops (default 3600)")
+                        help="seconds after which a step is killed (default 3600); a killed migrate stops the benchmark")
     parser.add_argument("--skip-verify", action="store_true", help="do not run novo2odoo verify")
     parser.add_argument("--json", dest="json_path", type=Path,
                         help="result file (default <work folder>/result.json)")
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                     "--journal", str(journal)]
     steps["migrate"] = run_step("migrate", migrate_args, work_dir, args.timeout)
     if steps["migrate"]["exit_code"] != 0:
-        raise SystemExit(f"migrate failed; see {work_dir}/migrate.stderr")
+        raise SystemExit(f"migrate failed with exit code {steps['migrate']['exit_code']}; see {work_dir}/migrate.stderr")
     first_run = last_run_id(journal)
     steps["migrate_again"] = run_step("migrate_again", migrate_args, work_dir, args.timeout)
     second_run = last_run_id(journal)

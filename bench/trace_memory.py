@@ -28,15 +28,18 @@ def is_client_frame(filename: str) -> bool:
 
 
 def top_growth(old: tracemalloc.Snapshot, new: tracemalloc.Snapshot, client: bool) -> list[str]:
-    """Return the lines that grew most, attributed to the innermost frame of the chosen code."""
-    def keep(filename: str) -> bool:
-        return is_client_frame(filename) == client
+    """Return the source lines whose live allocations grew most.
 
+    With ``client`` an allocation counts for the innermost novo2odoo client frame on its stack;
+    otherwise only allocations with no client frame on their stack count, at their own line.
+    """
     stats = new.compare_to(old, "traceback")
     by_line: dict[str, list[int]] = {}
     for stat in stats:
         # tracemalloc orders frames from the oldest call to the allocation itself.
-        frame = next((f for f in reversed(stat.traceback) if keep(f.filename)), None)
+        frames = list(reversed(stat.traceback))
+        client_frame = next((f for f in frames if is_client_frame(f.filename)), None)
+        frame = client_frame if client else (frames[0] if client_frame is None else None)
         if frame is None:
             continue
         key = f"{frame.filename}:{frame.lineno}"
@@ -55,12 +58,18 @@ def main() -> None:
 
     from novo2odoo.load import migrate as migrate_module
     from novo2odoo.load import prepare as prepare_module
+    from novo2odoo.source.vocabulary import LOAD_ORDER
 
     snapshots: list[tuple[str, tracemalloc.Snapshot, int]] = []
 
     def take(label: str) -> None:
         current, _peak = tracemalloc.get_traced_memory()
-        snapshots.append((label, tracemalloc.take_snapshot(), current))
+        # Leave out the memory of earlier snapshots and of this script.
+        snapshot = tracemalloc.take_snapshot().filter_traces([
+            tracemalloc.Filter(False, tracemalloc.__file__),
+            tracemalloc.Filter(False, __file__),
+        ])
+        snapshots.append((label, snapshot, current))
 
     original_prepare = prepare_module.prepare
     original_run = migrate_module.Migration.run
@@ -71,8 +80,9 @@ def main() -> None:
         return result
 
     def traced_run(self):
-        for name in dir(self):
-            if name.startswith("load_") and callable(getattr(self, name)):
+        for obj in LOAD_ORDER:
+            name = f"load_{obj}"
+            if hasattr(self, name):
                 loader = getattr(self, name)
 
                 def traced_loader(source, spec, _loader=loader, _name=name):

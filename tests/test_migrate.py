@@ -11,6 +11,7 @@ import pytest
 
 from conftest import EXAMPLE
 from helpers import migrate, propose_and_confirm, read_one, run_counts, unique_export, xmlid_res_id
+from novo2odoo.mapping import load
 from novo2odoo.source import open_export
 
 ROWS = {"customer": 114, "location": 35, "asset": 70, "work_order": 300, "pm_schedule": 15,
@@ -31,6 +32,7 @@ def migrated(tmp_path_factory, odoo_target):
     result = migrate(export, mapping, odoo_target, journal)
     assert result.exit_code == 0, result.output + repr(result.exception)
     yield {"client": client, "module": module, "journal": journal, "mapping": mapping, "export": export,
+           "mapping_document": load(mapping),
            "counts": run_counts(journal, 1), "before": before, "tmp": tmp_path}
     client.close()
 
@@ -71,7 +73,10 @@ def test_work_order_fields(migrated):
     assert request["name"] == "Tire Replacement - Park Pl"
     assert request["priority"] == "3"
     assert request["x_novo_priority"] == "1 - Emergency"
-    assert request["duration"] == pytest.approx(12.45)
+    labor = migrated["mapping_document"]["objects"]["work_order"]["columns"]["Labor Hours"]["targets"][0]["field"]
+    assert labor in ("duration", "x_novo_labor_hours")
+    labor_value = client.read("maintenance.request", [request["id"]], [labor])[0][labor]
+    assert labor_value == pytest.approx(12.45)
     assert request["x_novo_parts_cost"] == pytest.approx(927.21)
     # 2/03/2022 02:58 PM in Denver (UTC-7 in winter) is 21:58 UTC.
     assert request["x_novo_created_at"] == "2022-02-03 21:58:00"

@@ -85,3 +85,17 @@ def test_missing_required_field_fault(odoo_target):
         client.create("maintenance.request", [{"description": "no name"}])
     assert "name" in fault.value.message
     client.close()
+
+
+def test_odoo19_duration_is_computed(tmp_path):
+    """Odoo 19 computes a request's duration from its schedule, so labor hours need a field of their own."""
+    with serve(tmp_path / "t19.sqlite", "19.0") as server:
+        client = OdooClient(server.url, "sandbox", "admin", "admin").connect()
+        ids = client.create("maintenance.request", [{"name": "probe", "duration": 12.45,
+                                                     "schedule_date": "2024-01-01 08:00:00"}])
+        stored = client.read("maintenance.request", ids, ["duration", "schedule_end"])[0]
+        assert stored["duration"] == 1.0
+        assert stored["schedule_end"] == "2024-01-01 09:00:00"
+    mapping, counts, target, journal = migrate_into_sandbox(tmp_path / "run", "19.0", "maintenance")
+    labor = mapping["objects"]["work_order"]["columns"]["Labor Hours"]["targets"]
+    assert [t["field"] for t in labor] == ["x_novo_labor_hours"]

@@ -66,6 +66,7 @@ class Migration:
         self.writer = Writer(client, journal, run_id, self.module, export)
         self.lookups = Lookups()
         self.request_model = mapping["target"]["work_orders_to"]
+        self.company_addresses: dict[int, dict] = {}
 
     # Driver
 
@@ -233,7 +234,7 @@ class Migration:
                         continue
                     item = self.item("customer", novo_id, vals, source, number)
                     if vals.get("parent_id"):
-                        item.after = {name: vals.get(name, False) for name in ADDRESS_FIELDS if name in vals}
+                        self.keep_own_address(item)
                     seen[identity] = item.xmlid
                     items.append(item)
                 ids = self.writer.upsert("customer", spec["model"], items, marker="x_novo_id")
@@ -242,6 +243,28 @@ class Migration:
                     for item in items:
                         if item.xmlid in ids:
                             self.lookups.companies[norm(item.vals["name"])] = ids[item.xmlid]
+                            self.company_addresses[ids[item.xmlid]] = address_of(item.vals)
+
+    def keep_own_address(self, item: Item) -> None:
+        """Keep a person's own address when it differs from their company's.
+
+        Odoo copies a company's address onto a contact created under it. Up to 18.0 the
+        person's address can be written back afterwards. From 19.0 on, a contact's address
+        is also written up to the company and its other contacts, so such a person is
+        created as an address of type ``other`` under the company instead.
+        """
+        own = address_of(item.vals)
+        if not any(value for name, value in own.items() if name != "country_id"):
+            # No address of their own: the person shares the company's, as Odoo contacts do.
+            for name in ADDRESS_FIELDS:
+                item.vals.pop(name, None)
+            return
+        if own == self.company_addresses.get(item.vals["parent_id"]):
+            return
+        if self.client.major >= 19:
+            item.vals["type"] = "other"
+        else:
+            item.after = own
 
     def convert_batch_filtered(self, converter: Converter, batch, source: SourceFile, companies: bool):
         wanted = []
@@ -377,6 +400,10 @@ class Migration:
         self.journal.reject(self.run_id, obj, "error", source.name, number, converter.novo_id(row), header,
                             row.get(header, ""), "the work order is not loaded, so this row has nowhere to go",
                             "check the work order's own row in the rejects")
+
+
+def address_of(vals: dict) -> dict:
+    return {name: vals.get(name) or False for name in ADDRESS_FIELDS}
 
 
 def person_identity(vals: dict, row: dict, converter: Converter) -> str:

@@ -37,7 +37,10 @@ MODELS = {
 
 # object -> canonical column -> list of alternatives; each alternative is a list of targets
 # (one source column may fill several fields). The first alternative whose standard fields all
-# exist on the target wins; ``x_`` fields always qualify because they are created.
+# exist on the target and are not read-only wins; ``x_`` fields always qualify because they are
+# created. Read-only matters: Odoo 19 computes ``maintenance.request.duration`` from the
+# scheduled start and end, so a value written to it does not stay.
+WRITABLE_READONLY = {"mimetype"}  # read-only in fields_get, but create keeps the given value
 COMMON = {
     "customer": {
         "id": [[T("x_novo_id", "text", label="Novo ID")]],
@@ -119,7 +122,7 @@ MAINTENANCE = {
         "scheduled": [[T("schedule_date", "datetime_utc")]],
         "due": [[T("x_novo_due_date", "date", "date", label="Due date")]],
         "completed": [[T("close_date", "date_local"), T("x_novo_completed_at", "datetime_utc", "datetime", label="Novo completed on")]],
-        "labor_hours": [[T("duration", "number")]],
+        "labor_hours": [[T("duration", "number")], [T("x_novo_labor_hours", "number", "float", label="Labor hours")]],
         "parts_cost": [[T("x_novo_parts_cost", "money", "float", label="Parts cost")]],
     },
     "pm_schedule": {
@@ -149,7 +152,8 @@ CRM_ONLY = {
         "created": [[T("x_novo_created_at", "datetime_utc", "datetime", label="Novo created on")]],
         "scheduled": [[T("x_novo_scheduled_at", "datetime_utc", "datetime", label="Novo scheduled on")]],
         "due": [[T("date_deadline", "date")]],
-        "completed": [[T("date_closed", "datetime_utc"), T("x_novo_completed_at", "datetime_utc", "datetime", label="Novo completed on")]],
+        "completed": [[T("date_closed", "datetime_utc"), T("x_novo_completed_at", "datetime_utc", "datetime", label="Novo completed on")],
+                      [T("x_novo_completed_at", "datetime_utc", "datetime", label="Novo completed on")]],
         "labor_hours": [[T("x_novo_labor_hours", "number", "float", label="Labor hours")]],
         "parts_cost": [[T("x_novo_parts_cost", "money", "float", label="Parts cost")]],
     },

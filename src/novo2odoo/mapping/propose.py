@@ -24,14 +24,16 @@ def slug(text: str) -> str:
 
 def choose_targets(alternatives: list[list[plan.Target]], fields: dict) -> tuple[list[plan.Target], float, str]:
     for targets in alternatives:
-        missing = [t.field for t in targets if t.field and not t.field.startswith("x_") and t.field not in fields]
+        missing = [t.field for t in targets if t.field and not t.field.startswith("x_")
+                   and (t.field not in fields
+                        or (fields[t.field].get("readonly") and t.field not in plan.WRITABLE_READONLY))]
         if not missing:
             standard = [t.field for t in targets if t.field and not t.field.startswith("x_")]
             if standard:
                 return targets, 0.95, f"the target has {', '.join(standard)}"
             return targets, 0.85, "no standard field holds this; a custom field keeps it"
     last = alternatives[-1]
-    return [t for t in last if t.field.startswith("x_")], 0.5, "the target lacks the standard field"
+    return [t for t in last if t.field.startswith("x_")], 0.5, "the target lacks the standard field or it is read-only"
 
 
 def infer_custom_type(sample: list[str], definition: dict | None) -> tuple[str, list[str], str]:

@@ -10,7 +10,7 @@ The context keys honoured are the ones Odoo reads for the same effects:
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -141,6 +141,7 @@ def _check_serial_unique(env, serial, exclude_id) -> None:
 def after_create(env, model: str, record_id: int, values: dict, given: dict) -> None:
     if model == "res.partner":
         _compute_partner_names(env, [record_id])
+        _first_contact_address(env, record_id)
     elif model == "ir.model.fields":
         custom_fields.after_create(env, record_id, values)
     elif model == "maintenance.request":
@@ -206,6 +207,40 @@ def _sync_parent_address(env, values: dict) -> None:
     if rows and any(v is not None for v in rows[0]):
         for name, value in zip(ADDRESS_FIELDS, rows[0]):
             values[name] = value if value is not None else False
+
+
+def _address_of(env, record_id: int) -> tuple:
+    return env.sql(f"SELECT {', '.join(quote(f) for f in ADDRESS_FIELDS)} FROM {env.table('res.partner')} "
+                   "WHERE id=?", (record_id,))[0]
+
+
+def _first_contact_address(env, record_id: int) -> None:
+    """Give an address-less company the address of its first contact, as Odoo 18 and 19 do."""
+    table = env.table("res.partner")
+    parent = env.sql(f"SELECT parent_id FROM {table} WHERE id=?", (record_id,))[0][0]
+    if not parent:
+        return
+    is_company, grandparent = env.sql(f"SELECT is_company, parent_id FROM {table} WHERE id=?", (parent,))[0]
+    own = _address_of(env, record_id)
+    if not (is_company or not grandparent) or not any(v is not None for v in own):
+        return
+    if any(v is not None for v in _address_of(env, parent)):
+        return
+    if env.sql(f"SELECT COUNT(*) FROM {table} WHERE parent_id=?", (parent,))[0][0] != 1:
+        return
+    env.write("res.partner", [parent], dict(zip(ADDRESS_FIELDS, (v if v is not None else False for v in own))))
+
+
+def _address_upstream(env, ids: list[int]) -> None:
+    """From Odoo 19 on, a contact's new address becomes its parent's address, and so its siblings'."""
+    table = env.table("res.partner")
+    for record_id in ids:
+        parent, kind = env.sql(f"SELECT parent_id, type FROM {table} WHERE id=?", (record_id,))[0]
+        if not parent or (kind or "contact") != "contact":
+            continue
+        own = _address_of(env, record_id)
+        if own != _address_of(env, parent):
+            env.write("res.partner", [parent], dict(zip(ADDRESS_FIELDS, (v if v is not None else False for v in own))))
 
 
 def _compute_partner_names(env, ids) -> None:
@@ -311,7 +346,28 @@ def _stage_done(env, stage_id) -> bool:
     return bool(stage_id) and bool(_value(env, "maintenance.stage", stage_id, "done"))
 
 
+def _compute_schedule(env, record_id: int) -> None:
+    """Recompute ``schedule_end`` and ``duration`` the way Odoo 19 does.
+
+    From 19.0 on, a request's end defaults to one hour after its scheduled date and its
+    duration is computed from the two, so a duration given to create or write does not stay.
+    """
+    fields = env.fields("maintenance.request")
+    if "schedule_end" not in fields:
+        return
+    table = env.table("maintenance.request")
+    start, end = env.sql(f"SELECT schedule_date, schedule_end FROM {table} WHERE id=?", (record_id,))[0]
+    if start and not end:
+        end = (datetime.strptime(start, "%Y-%m-%d %H:%M:%S") + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S")
+    duration = 0.0
+    if start and end:
+        seconds = (datetime.strptime(end, "%Y-%m-%d %H:%M:%S") - datetime.strptime(start, "%Y-%m-%d %H:%M:%S"))
+        duration = round(seconds.total_seconds() / 3600, 2)
+    env.conn.execute(f"UPDATE {table} SET schedule_end=?, duration=? WHERE id=?", (end, duration, record_id))
+
+
 def _request_after_create(env, record_id: int) -> None:
+    _compute_schedule(env, record_id)
     table = env.table("maintenance.request")
     stage, close = env.sql(f"SELECT stage_id, close_date FROM {table} WHERE id=?", (record_id,))[0]
     done = _stage_done(env, stage)
@@ -447,6 +503,8 @@ def after_write(env, model: str, ids: list[int], vals: dict, before) -> None:
         if {"name", "parent_id", "is_company"} & set(vals):
             _compute_partner_names(env, ids)
         changed = {k: vals[k] for k in ADDRESS_FIELDS if k in vals}
+        if changed and int(env.version.split(".")[0]) >= 19:
+            _address_upstream(env, ids)
         if changed:
             for record_id in ids:
                 children = env.search("res.partner", [("parent_id", "=", record_id), ("type", "=", "contact")],
@@ -463,6 +521,9 @@ def after_write(env, model: str, ids: list[int], vals: dict, before) -> None:
 
 def _request_after_write(env, ids, vals, before) -> None:
     table = env.table("maintenance.request")
+    if {"schedule_date", "schedule_end", "duration"} & set(vals):
+        for record_id in ids:
+            _compute_schedule(env, record_id)
     if vals.get("owner_user_id") or vals.get("user_id"):
         for record_id in ids:
             owner, technician = env.sql(f"SELECT owner_user_id, user_id FROM {table} WHERE id=?", (record_id,))[0]

@@ -36,6 +36,7 @@ class Sandbox:
 
     def __init__(self, path: str | Path, version: str = "18.0", flavor: str = "maintenance"):
         self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
         self.conn = store.connect(self.path)
         meta = store.read_meta(self.conn)
