@@ -44,10 +44,12 @@ def target_options(function):
                                     "comes from NOVO2ODOO_PASSWORD or NOVO2ODOO_API_KEY, else a prompt."),
         click.option("--protocol", type=click.Choice(["auto", "xmlrpc", "jsonrpc", "json2"]), default="auto",
                      show_default=True, help="RPC protocol; auto uses JSON-2 with an API key on Odoo 19+, else XML-RPC."),
-        click.option("--sandbox-odoo", type=click.Choice(["18.0", "19.0"]), default="18.0", show_default=True,
-                     help="Odoo version a new sandbox target imitates."),
-        click.option("--sandbox-modules", type=click.Choice(["maintenance", "crm-only"]), default="maintenance",
-                     show_default=True, help="Modules a new sandbox target has installed."),
+        click.option("--sandbox-odoo", type=click.Choice(["18.0", "19.0"]), default=None,
+                     help="Odoo version a new sandbox target imitates (default 18.0; an existing sandbox "
+                          "file keeps its own)."),
+        click.option("--sandbox-modules", type=click.Choice(["maintenance", "crm-only"]), default=None,
+                     help="Modules a new sandbox target has installed (default maintenance; an existing "
+                          "sandbox file keeps its own)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -243,7 +245,7 @@ def confirm(mapping_file: Path, by: str | None) -> None:
 @target_options
 @click.option("--journal", "journal_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("novo2odoo-journal.sqlite"), show_default=True, help="SQLite journal of runs.")
-@click.option("--sample", type=int, default=None, metavar="N",
+@click.option("--sample", type=click.IntRange(min=1), default=None, metavar="N",
               help="Load about N work orders with everything they reference, covering every status, "
                    "priority, department and custom field value.")
 @click.option("--since", metavar="TIMESTAMP",
@@ -251,7 +253,7 @@ def confirm(mapping_file: Path, by: str | None) -> None:
                    "ISO date or datetime, with their activity and attachments; other objects are compared "
                    "and only changed records are written.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the HTML report of the run here (default: next to the journal).")
+              help="Write the HTML report of the run here (default: JOURNAL-run-RUN.html next to the journal).")
 def migrate(export_dir, mapping_file, target, db, user, protocol, sandbox_odoo, sandbox_modules, journal_path,
             sample, since, report_path) -> None:
     """Load EXPORT_DIR into the target as the confirmed mapping specifies.
@@ -271,7 +273,7 @@ def migrate(export_dir, mapping_file, target, db, user, protocol, sandbox_odoo, 
                                    sample=sample, since=since, progress=progress)
     from .report import summary_lines, write_html
 
-    html_path = report_path or journal_path.with_name(f"novo2odoo-run-{result.run_id}.html")
+    html_path = report_path or journal_path.with_name(f"{journal_path.stem}-run-{result.run_id}.html")
     write_html(journal_path, result.run_id, html_path)
     for line in summary_lines(journal_path, result.run_id):
         click.echo(line)
@@ -289,8 +291,8 @@ def runs(journal_path: Path) -> None:
     click.echo(f"{'run':>4}  {'started':<20}  {'finished':<20}  {'state':<12}  {'mode':<7}  "
                f"{'created':>8}  {'updated':>8}  {'rejected':>8}  target")
     for row in journal.runs():
-        counts = json.loads(row["stats"] or "{}").get("counts", {})
-        totals = {key: sum(value.get(key, 0) for value in counts.values()) for key in ("created", "updated", "rejected")}
+        totals = journal.action_counts(row["id"])
+        totals = {key: totals.get(key, 0) for key in ("created", "updated", "rejected")}
         click.echo(f"{row['id']:>4}  {row['started_at']:<20}  {row['finished_at'] or '-':<20}  {row['state']:<12}  "
                    f"{row['mode']:<7}  {totals['created']:>8}  {totals['updated']:>8}  {totals['rejected']:>8}  "
                    f"{row['target']}")
@@ -301,7 +303,7 @@ def runs(journal_path: Path) -> None:
 @click.option("--journal", "journal_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=Path("novo2odoo-journal.sqlite"), show_default=True, help="SQLite journal of runs.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write (default: novo2odoo-run-RUN.html next to the journal).")
+              help="HTML file to write (default: JOURNAL-run-RUN.html next to the journal).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write JSON here.")
 @click.option("--rejects-csv", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write every rejected row and warning of the run to this CSV file.")
@@ -320,7 +322,7 @@ def report(run_id: int, journal_path: Path, output: Path | None, json_path: Path
         count = write_rejects_csv(journal_path, run_id, rejects_csv)
         click.echo(f"rejects: {rejects_csv} ({count} rows)")
 
-    output = output or journal_path.with_name(f"novo2odoo-run-{run_id}.html")
+    output = output or journal_path.with_name(f"{journal_path.stem}-run-{run_id}.html")
     write_html(journal_path, run_id, output)
     if json_path:
         json_path.write_text(json.dumps(report_data(journal_path, run_id), indent=2, default=str), encoding="utf-8")
@@ -335,9 +337,9 @@ def report(run_id: int, journal_path: Path, output: Path | None, json_path: Path
 @click.option("--journal", "journal_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=Path("novo2odoo-journal.sqlite"), show_default=True, help="SQLite journal of runs.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write every difference as CSV (default: novo2odoo-verify-RUN.csv next to the journal).")
+              help="Write every difference as CSV (default: JOURNAL-verify-RUN.csv next to the journal).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write every difference as JSON (default: novo2odoo-verify-RUN.json next to the journal).")
+              help="Write every difference as JSON (default: JOURNAL-verify-RUN.json next to the journal).")
 def verify(run_id, target, db, user, protocol, sandbox_odoo, sandbox_modules, journal_path, csv_path,
            json_path) -> None:
     """Compare every record of run RUN_ID in Odoo with the value the mapping gives it.
@@ -353,8 +355,8 @@ def verify(run_id, target, db, user, protocol, sandbox_odoo, sandbox_modules, jo
 
     with open_target(target, db, user, protocol, sandbox_odoo, sandbox_modules) as opened:
         result = verify_run(journal_path, run_id, opened.client)
-    csv_path = csv_path or journal_path.with_name(f"novo2odoo-verify-{run_id}.csv")
-    json_path = json_path or journal_path.with_name(f"novo2odoo-verify-{run_id}.json")
+    csv_path = csv_path or journal_path.with_name(f"{journal_path.stem}-verify-{run_id}.csv")
+    json_path = json_path or journal_path.with_name(f"{journal_path.stem}-verify-{run_id}.json")
     write_differences(result, csv_path, json_path)
     rows = [[model, name, str(tally.matched), str(tally.mismatched), str(tally.missing)]
             for model, fields in sorted(result.tallies.items()) for name, tally in sorted(fields.items())]

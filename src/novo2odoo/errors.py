@@ -10,7 +10,8 @@ catch that one class. The tree::
     ├── TargetError            talking to the Odoo target failed
     │   ├── TargetConnectError   the server cannot be reached or answers with no RPC
     │   ├── AuthenticationError  the database, login, password or API key was rejected
-    │   └── OdooFault            the server raised a fault for one call
+    │   ├── OdooFault            the server raised a fault for one call
+    │   └── SandboxMismatchError a sandbox file was opened as another Odoo version or module set
     ├── JournalError           the journal database is missing, from another run or corrupt
     └── RollbackRefused        records changed in Odoo after the run; rollback needs --force
 """
@@ -54,12 +55,12 @@ class OdooFault(TargetError):
     the server's fault string; ``details`` keeps the whole string.
     """
 
-    def __init__(self, model: str, method: str, code: int | str, details: str):
+    def __init__(self, model: str, method: str, code: int | str, details: str, message: str | None = None):
         self.model = model
         self.method = method
         self.code = code
         self.details = details
-        self.message = last_fault_line(details)
+        self.message = message or last_fault_line(details)
         super().__init__(f"{model}.{method} failed: {self.message}")
 
 

@@ -68,7 +68,8 @@ def rollback_run(journal_path: Path, run_id: int, client: OdooClient, force: boo
     later = [r["id"] for r in journal.runs() if r["id"] > run_id and r["state"] not in ("rolled_back",)
              and r["database"] == run["database"] and r["target"] == run["target"]]
     if later and not force:
-        raise JournalError(f"runs {', '.join(map(str, later))} came after run {run_id} on the same target: "
+        runs = "run" if len(later) == 1 else "runs"
+        raise JournalError(f"{runs} {', '.join(map(str, later))} came after run {run_id} on the same target: "
                            "roll them back first, newest first, or use --force")
     if run["state"] != "rolling_back" and not force:
         changed = changed_after(client, journal, run_id)

@@ -22,6 +22,11 @@ def run_migration(export_dir: Path, mapping_file: Path, client: OdooClient, jour
     """Migrate ``export_dir`` with a confirmed mapping; return the run id and counts."""
     mapping = load(mapping_file)
     digest = require_confirmed(mapping, mapping_file)
+    proposed_for = str(mapping["target"].get("odoo_version", ""))
+    if proposed_for.split(".")[0] != client.server_version.split(".")[0].split("saas~")[-1]:
+        raise MappingError(f"mapping {mapping_file} was proposed for Odoo {proposed_for}, but the target runs "
+                           f"{client.server_version}: fields differ between versions, so propose and confirm "
+                           "a mapping for this target")
     wanted = mapping["target"]["work_orders_to"]
     if wanted == "maintenance.request" and not client.has_model("maintenance.request"):
         raise MappingError(f"mapping {mapping_file} sends work orders to maintenance.request, but the target "

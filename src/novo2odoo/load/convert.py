@@ -16,8 +16,9 @@ from typing import Any, Callable
 
 import pycountry
 
-from ..source import values as sv
 from ..mapping.values import norm
+from ..source import values as sv
+from ..source.inspect import safe_path
 
 
 class Problem(Exception):
@@ -43,6 +44,7 @@ class Lookups:
     subtypes: dict[str, int] = field(default_factory=dict)        # note / comment -> subtype id
     refs: dict[tuple[str, str], int] = field(default_factory=dict)  # (object, novo id) -> res id
     companies: dict[str, int] = field(default_factory=dict)       # company name -> partner id
+    rejected: set[tuple[str, str]] = field(default_factory=set)   # (object, novo id) quarantined this run
 
 
 class Converter:
@@ -90,6 +92,12 @@ class Converter:
         self.row = row
         for header, column in self.spec["columns"].items():
             raw = row.get(header, "")
+            if CONTROL.search(raw):
+                problems.append(("warning", header, raw.encode("unicode_escape").decode("ascii"),
+                                 "the value contains control characters, which were removed",
+                                 "check the export for binary or corrupted data"))
+                raw = CONTROL.sub("", raw)
+                row[header] = raw
             for target in column.get("targets") or []:
                 function = self.functions.get(target["convert"])
                 if function is None:
@@ -102,11 +110,11 @@ class Converter:
                         problem.header = header
                         problem.value = raw
                         raise
-                    problems.append(("warning", header, raw, problem.reason, problem.hint))
+                    add_problem(problems, ("warning", header, raw, problem.reason, problem.hint))
                     continue
                 except (ValueError, OverflowError) as exc:
-                    problems.append(("warning", header, raw, f"unreadable value: {exc}",
-                                     "correct the value in the export and run again"))
+                    add_problem(problems, ("warning", header, raw, f"unreadable value: {exc}",
+                                           "correct the value in the export and run again"))
                     continue
                 if target["field"] and value is not _SKIP:
                     if isinstance(value, dict):
@@ -278,35 +286,64 @@ class Converter:
 
     # References and files
 
-    def reference(self, obj: str, raw: str) -> Any:
+    def reference(self, obj: str, raw: str, field_name: str = "") -> Any:
+        """Return the record id of a referenced Novo id.
+
+        A missing reference leaves the link empty with a warning, except for ``res_id``: a
+        message or attachment without its work order has nowhere to go, so the row is
+        quarantined.
+        """
         text = raw.strip()
+        label = obj.replace("_", " ")
         if not text:
+            if field_name == "res_id":
+                raise Problem("error", f"the row names no {label}", f"add the {label} number or remove the row")
             return False
         res_id = self.lookups.refs.get((obj, text))
-        if res_id is None:
-            raise Problem("warning", f"{obj.replace('_', ' ')} {text!r} is not in the export; the link is left empty",
-                          f"export the missing {obj.replace('_', ' ')} or correct the reference")
-        return res_id
+        if res_id is not None:
+            return res_id
+        if (obj, text) in self.lookups.rejected:
+            reason = f"{label} {text!r} was quarantined in this run"
+            hint = f"see the rejects of {label} {text}"
+        else:
+            reason = f"{label} {text!r} is not in the export"
+            hint = f"export the missing {label} or correct the reference"
+        if field_name == "res_id":
+            raise Problem("error", f"{reason}, so this row has nowhere to go", hint)
+        raise Problem("warning", f"{reason}; the link is left empty", hint)
 
     def file(self, raw: str, field_name: str) -> Any:
-        text = raw.strip().replace("\\", "/")
+        text = raw.strip()
         if not text:
             raise Problem("error", "attachment row has no file path", "add the path or remove the row")
-        candidate = Path(text)
-        path = (self.root / candidate).resolve()
-        if candidate.is_absolute() or not path.is_relative_to(self.root):
+        path = safe_path(self.root, text)
+        if path is None:
             raise Problem("error", f"path {text!r} leaves the export folder; the file is not read",
                           "attachments must lie inside the export folder")
-        if not path.is_file():
-            raise Problem("error", f"file {text!r} does not exist in the export folder",
-                          "add the file to the export folder or remove the row")
-        content = path.read_bytes()
+        try:
+            if not path.is_file():
+                raise Problem("error", f"file {text!r} does not exist in the export folder",
+                              "add the file to the export folder or remove the row")
+            content = path.read_bytes()
+        except OSError as exc:
+            raise Problem("error", f"file {text!r} cannot be read: {exc.strerror or exc}",
+                          "check the file name and permissions in the export folder") from None
         if not content:
             raise Problem("error", f"file {text!r} is empty (0 bytes)", "export the file again")
         return base64.b64encode(content).decode("ascii")
 
 
 _SKIP = object()
+
+# C0 control characters other than tab, line feed and carriage return: XML-RPC cannot carry
+# them and Odoo would reject the whole batch.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def add_problem(problems: list, problem: tuple) -> None:
+    """Add a problem unless the same column already has the same one (a column can fill two fields)."""
+    if problem not in problems:
+        problems.append(problem)
 
 
 
@@ -338,7 +375,8 @@ def bind_references(converter: Converter) -> None:
             name = target["convert"]
             if name.startswith("ref:") and name not in converter.functions:
                 obj = name[4:]
-                converter.functions[name] = lambda raw, field_name, obj=obj: converter.reference(obj, raw)
+                converter.functions[name] = (
+                    lambda raw, field_name, obj=obj: converter.reference(obj, raw, field_name))
 
 
 def reference_columns(spec: dict) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started_at TEXT NOT NULL,
     finished_at TEXT,
-    state TEXT NOT NULL,            -- running, done, failed, rolling_back, rolled_back
+    state TEXT NOT NULL,            -- running, done, failed, interrupted, rolling_back, rolled_back
     mode TEXT NOT NULL,             -- full, sample, delta
     export TEXT NOT NULL,
     mapping_sha256 TEXT NOT NULL,
@@ -111,6 +111,8 @@ class Journal:
 
     def start_run(self, mode: str, export: str, mapping_sha: str, target: str, database: str | None,
                   options: dict) -> int:
+        # NOTE: one process writes a journal at a time, so a run still marked running was killed.
+        self.db.execute("UPDATE runs SET state = 'interrupted' WHERE state = 'running'")
         cursor = self.db.execute(
             "INSERT INTO runs (started_at, state, mode, export, mapping_sha256, target, database, options) "
             "VALUES (?, 'running', ?, ?, ?, ?, ?, ?)",
@@ -132,6 +134,14 @@ class Journal:
 
     def runs(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM runs ORDER BY id").fetchall()
+
+    def action_counts(self, run_id: int) -> dict[str, int]:
+        """Count the run's journaled records by action, and its quarantined rows as ``rejected``."""
+        counts = {row[0]: row[1] for row in self.db.execute(
+            "SELECT action, COUNT(*) FROM records WHERE run_id = ? GROUP BY action", (run_id,))}
+        counts["rejected"] = self.db.execute(
+            "SELECT COUNT(*) FROM rejects WHERE run_id = ? AND severity = 'error'", (run_id,)).fetchone()[0]
+        return counts
 
     def log(self, run_id: int, level: str, message: str) -> None:
         self.db.execute("INSERT INTO events (run_id, at, level, message) VALUES (?, ?, ?, ?)",
@@ -179,6 +189,17 @@ class Journal:
             chunk = res_ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
             self.db.execute(f"DELETE FROM entities WHERE model = ? AND res_id IN ({marks})", (model, *chunk))
+
+    def journaled_ids(self, model: str, res_ids: list[int]) -> set[int]:
+        """Return which of ``res_ids`` some run of this journal recorded as created."""
+        found: set[int] = set()
+        for start in range(0, len(res_ids), 500):
+            chunk = res_ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self.db.execute(
+                f"SELECT res_id FROM records WHERE model = ? AND action = 'created' AND res_id IN ({marks})",
+                (model, *chunk)))
+        return found
 
     # Batches
 

@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 
 from ..mapping.values import norm
 from ..odoo.client import OdooClient
-from ..source.export import Export, SourceFile
+from ..source.export import RAGGED, Export, SourceFile
 from ..source.values import external_id_name
 from ..source.values import parse_datetime as sv_parse
 from ..source.vocabulary import LOAD_ORDER
@@ -67,6 +67,9 @@ class Migration:
         self.lookups = Lookups()
         self.request_model = mapping["target"]["work_orders_to"]
         self.company_addresses: dict[int, dict] = {}
+        # NOTE: the ids seen per object stay in memory to catch duplicates, about 100 MB per
+        # million rows; a disk-backed set would keep memory flat at that scale.
+        self.seen_ids: dict[str, dict[str, int]] = {}
 
     # Driver
 
@@ -128,10 +131,26 @@ class Migration:
                                     converter.header_of.get("id"), "", "the row has no id",
                                     "add the id in the export or remove the row")
                 continue
+            first = self.seen_ids.setdefault(obj, {}).setdefault(novo_id, number)
+            if first != number:
+                counts.rejected += 1
+                self.journal.reject(self.run_id, obj, "error", source.name, number, novo_id,
+                                    converter.header_of.get("id"), novo_id,
+                                    f"duplicate id: row {first} has the same id, and only that row is loaded",
+                                    "give the row its own id in the export, or remove it")
+                continue
+            if RAGGED in row:
+                counts.rejected += 1
+                self.lookups.rejected.add((obj, novo_id))
+                self.journal.reject(self.run_id, obj, "error", source.name, number, novo_id, None, None,
+                                    f"{row[RAGGED]}, so its values may be shifted",
+                                    "check the export for a broken line or an unquoted delimiter")
+                continue
             try:
                 vals, problems = converter.convert(row)
             except Problem as problem:
                 counts.rejected += 1
+                self.lookups.rejected.add((obj, novo_id))
                 self.journal.reject(self.run_id, obj, "error", source.name, number, novo_id,
                                     getattr(problem, "header", None), getattr(problem, "value", None),
                                     problem.reason, problem.hint)
@@ -173,13 +192,17 @@ class Migration:
             if item.xmlid in ids:
                 self.lookups.refs[(obj, item.novo_id)] = ids[item.xmlid]
 
-    def load_simple(self, obj: str, source: SourceFile, spec: dict, shape: Callable | None = None) -> None:
+    def load_simple(self, obj: str, source: SourceFile, spec: dict, shape: Callable | None = None,
+                    keep: Callable | None = None) -> None:
         converter = Converter(self.mapping, obj, self.lookups, self.export.root)
         bind_references(converter)
         for batch in batched(self.rows(obj, source), self.batch_size):
+            if keep is not None:
+                batch = [(number, row) for number, row in batch if keep(converter, row)]
             items = []
             for number, row, vals in self.convert_batch(obj, converter, batch, source):
                 novo_id = converter.novo_id(row)
+                converter.number = number
                 if shape is not None:
                     vals = shape(vals, row, converter)
                     if vals is None:
@@ -302,16 +325,33 @@ class Migration:
     def load_work_order(self, source: SourceFile, spec: dict) -> None:
         sample = self.options.sample_ids
 
+        def keep(converter: Converter, row: dict) -> bool:
+            return sample is None or converter.novo_id(row) in sample
+
         def shape(vals: dict, row: dict, converter: Converter) -> dict | None:
-            if sample is not None and converter.novo_id(row) not in sample:
-                return None
+            self.check_completion(vals, row, converter)
             if self.request_model == "maintenance.request":
                 vals.setdefault("user_id", False)
                 if not vals.get("maintenance_team_id"):
                     vals.pop("maintenance_team_id", None)
             return vals
 
-        self.load_simple("work_order", source, spec, shape)
+        self.load_simple("work_order", source, spec, shape, keep)
+
+    def check_completion(self, vals: dict, row: dict, converter: Converter) -> None:
+        """Warn about a work order completed before it was created; it loads as exported."""
+        try:
+            created = sv_parse(converter.canon(row, "created"), converter.style)
+            completed = sv_parse(converter.canon(row, "completed"), converter.style)
+        except (ValueError, OverflowError):
+            return
+        if created and completed and completed < created:
+            self.writer.count("work_order").warnings += 1
+            self.journal.reject(self.run_id, "work_order", "warning", converter.spec["file"], converter.number,
+                                converter.novo_id(row), converter.header_of.get("completed"),
+                                converter.canon(row, "completed"),
+                                f"completed {completed:%Y-%m-%d %H:%M} is before created {created:%Y-%m-%d %H:%M}; "
+                                "loaded as exported", "correct the dates in Odoo if they are wrong")
 
     def load_pm_schedule(self, source: SourceFile, spec: dict) -> None:
         def shape(vals: dict, row: dict, converter: Converter) -> dict:
@@ -322,9 +362,6 @@ class Migration:
 
         self.load_simple("pm_schedule", source, spec, shape)
 
-    def in_sample(self, vals: dict) -> bool:
-        return self.options.sample_ids is None or bool(vals.get("res_id"))
-
     def load_attachment(self, source: SourceFile, spec: dict) -> None:
         converter = Converter(self.mapping, "attachment", self.lookups, self.export.root)
         bind_references(converter)
@@ -332,9 +369,6 @@ class Migration:
             batch = self.only_sampled(converter, batch)
             items, size = [], 0
             for number, row, vals in self.convert_batch("attachment", converter, batch, source):
-                if not vals.get("res_id"):
-                    self.reject_orphan("attachment", converter, source, number, row)
-                    continue
                 vals["res_model"] = self.request_model
                 items.append(self.item("attachment", converter.novo_id(row), vals, source, number))
                 size += len(vals.get("datas") or "")
@@ -350,9 +384,6 @@ class Migration:
             batch = self.only_sampled(converter, batch)
             items = []
             for number, row, vals in self.convert_batch("activity", converter, batch, source):
-                if not vals.get("res_id"):
-                    self.reject_orphan("activity", converter, source, number, row)
-                    continue
                 vals["model"] = self.request_model
                 items.append(self.item("activity", converter.novo_id(row), vals, source, number))
             self.writer.upsert("activity", spec["model"], items, marker="x_novo_id")
@@ -393,13 +424,6 @@ class Migration:
             if self.newer(converter, row, ("created", "scheduled", "completed")):
                 found.add(converter.novo_id(row))
         return found
-
-    def reject_orphan(self, obj: str, converter: Converter, source: SourceFile, number: int, row: dict) -> None:
-        header = converter.header_of.get("work_order")
-        self.writer.count(obj).rejected += 1
-        self.journal.reject(self.run_id, obj, "error", source.name, number, converter.novo_id(row), header,
-                            row.get(header, ""), "the work order is not loaded, so this row has nowhere to go",
-                            "check the work order's own row in the rejects")
 
 
 def address_of(vals: dict) -> dict:

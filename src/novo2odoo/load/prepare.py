@@ -29,9 +29,15 @@ def preflight(client: OdooClient, mapping: dict) -> None:
             raise MappingError(f"custom field {spec['model']}.{spec['name']} must have a name that starts with x_")
         if spec["type"] == "many2one" and not spec.get("relation"):
             raise MappingError(f"custom field {spec['model']}.{spec['name']} is a many2one without a relation")
+    maintenance = mapping["target"]["work_orders_to"] == "maintenance.request"
+    stage_model = "maintenance.stage" if maintenance else "crm.stage"
+    stages = {norm(s["name"]) for s in client.search_read(stage_model, [], ["name"])}
     for raw, entry in mapping["value_maps"].get("status", {}).items():
         if not str(entry.get("stage") or "").strip():
             raise MappingError(f"value_maps.status[{raw!r}] has no stage name")
+        if not entry.get("create") and norm(entry["stage"]) not in stages:
+            raise MappingError(f"value_maps.status[{raw!r}] names stage {entry['stage']!r}, which is not on the "
+                               "target: correct the name, or set create: true, and confirm the mapping again")
     logins = {entry.get("user") for entry in mapping["value_maps"].get("staff", {}).values()
               if entry.get("action") == "fallback"}
     for login in sorted(filter(None, logins)):

@@ -129,11 +129,13 @@ class Writer:
         existing = self.xmlid_targets(names)
 
         missing = [item for item in items if item.xmlid not in existing and not item.alias_of]
+        adopted: dict[str, int] = {}
         if missing and marker:
             pending = self.journal.pending_keys(model)
             orphans = [item for item in missing if item.novo_id in pending]
             if orphans:
-                existing.update(self.adopt_orphans(obj, model, marker, orphans))
+                found, adopted = self.adopt_orphans(obj, model, marker, orphans)
+                existing.update(found)
 
         new = [item for item in items if item.xmlid not in existing and not item.alias_of]
         created = self.create_items(obj, model, new) if new else {}
@@ -141,6 +143,7 @@ class Writer:
         existing.update(created)
 
         # Merged duplicates point their own external ID at the survivor's record.
+        counts.unchanged += sum(1 for item in items if item.alias_of and item.xmlid in existing)
         aliases = [item for item in items if item.alias_of and item.xmlid not in existing]
         unknown = sorted({item.alias_of for item in aliases if item.alias_of not in existing})
         if unknown:
@@ -157,10 +160,16 @@ class Writer:
 
         if update:
             changed = [item for item in items if item.xmlid in existing_before and not item.alias_of]
-            self.update_items(obj, model, changed, existing_before)
+            self.update_items(obj, model, changed, existing_before, counted=set(adopted))
         return existing
 
-    def adopt_orphans(self, obj: str, model: str, marker: str, items: list[Item]) -> dict[str, int]:
+    def adopt_orphans(self, obj: str, model: str, marker: str,
+                      items: list[Item]) -> tuple[dict[str, int], dict[str, int]]:
+        """Bind external IDs to records an interrupted run left without one.
+
+        Returns ``(found, adopted)``: every record found, and those of them that no run had
+        journaled yet, which are journaled now as created by this run.
+        """
         by_novo = {item.novo_id: item for item in items}
         rows = self.client.search_read(model, [(marker, "in", list(by_novo))], [marker],
                                        context={"active_test": False})
@@ -169,19 +178,23 @@ class Writer:
             item = by_novo.pop(row[marker], None)
             if item is not None:
                 pairs.append((item.xmlid, row["id"]))
-        if pairs:
-            log.warning("adopting %d %s records that an interrupted run created without an external ID",
-                        len(pairs), model)
-            self.bind_xmlids(model, pairs)
-            # Journal them as created by this run, so a rollback of it removes them too. No values
-            # hash is stored, so the update step compares them with the source field by field.
-            by_xmlid = {item.xmlid: item for item in items}
-            self.journal.record(self.run_id, [
-                (obj, by_xmlid[name].novo_id, model, res_id, f"{self.module}.{name}", "created",
-                 by_xmlid[name].file, by_xmlid[name].row, None, None) for name, res_id in pairs])
-            self.count(obj).created += len(pairs)
-            self.journal.log(self.run_id, "warning", f"adopted {len(pairs)} {model} records left by an interrupted run")
-        return dict(pairs)
+        if not pairs:
+            return {}, {}
+        log.warning("adopting %d %s records that an interrupted run created without an external ID",
+                    len(pairs), model)
+        self.bind_xmlids(model, pairs)
+        self.journal.log(self.run_id, "warning", f"adopted {len(pairs)} {model} records left by an interrupted run")
+        # Records the interrupted run never journaled are journaled as created by this run, so a
+        # rollback of it removes them. No values hash is stored, so the update step compares
+        # them with the source field by field.
+        known = self.journal.journaled_ids(model, [res_id for _name, res_id in pairs])
+        new = [(name, res_id) for name, res_id in pairs if res_id not in known]
+        by_xmlid = {item.xmlid: item for item in items}
+        self.journal.record(self.run_id, [
+            (obj, by_xmlid[name].novo_id, model, res_id, f"{self.module}.{name}", "created",
+             by_xmlid[name].file, by_xmlid[name].row, None, written_values(by_xmlid[name])) for name, res_id in new])
+        self.count(obj).created += len(new)
+        return dict(pairs), dict(new)
 
     def create_items(self, obj: str, model: str, items: list[Item]) -> dict[str, int]:
         """Create items in one call; on a fault, split the batch to quarantine only the bad rows."""
@@ -201,12 +214,15 @@ class Writer:
             result = self.create_items(obj, model, items[:half])
             result.update(self.create_items(obj, model, items[half:]))
             return result
-        self.bind_xmlids(model, [(item.xmlid, res_id) for item, res_id in zip(items, ids)])
-        after = [(item, res_id) for item, res_id in zip(items, ids) if item.after]
-        self.write_grouped(model, [(res_id, item.after) for item, res_id in after])
+        # Journal the new records before binding their external IDs: a crash after this point
+        # leaves records that the journal knows, and a crash before it leaves a pending batch
+        # whose records the next run adopts by their Novo id.
         self.journal.record(self.run_id, [
             (obj, item.novo_id, model, res_id, f"{self.module}.{item.xmlid}", "created", item.file, item.row,
              None, written_values(item)) for item, res_id in zip(items, ids)])
+        self.bind_xmlids(model, [(item.xmlid, res_id) for item, res_id in zip(items, ids)])
+        after = [(item, res_id) for item, res_id in zip(items, ids) if item.after]
+        self.write_grouped(model, [(res_id, item.after) for item, res_id in after])
         self.journal.upsert_entities([
             (obj, item.novo_id, model, res_id, item.xmlid, item.values_hash, self.run_id)
             for item, res_id in zip(items, ids)])
@@ -215,17 +231,22 @@ class Writer:
         log.debug("created %d %s records for %s", len(ids), model, obj)
         return {item.xmlid: res_id for item, res_id in zip(items, ids)}
 
-    def update_items(self, obj: str, model: str, items: list[Item], ids: dict[str, int]) -> None:
-        """Write the fields whose value differs on the target; leave unchanged records alone."""
+    def update_items(self, obj: str, model: str, items: list[Item], ids: dict[str, int],
+                     counted: set[str] = frozenset()) -> None:
+        """Write the fields whose value differs on the target; leave unchanged records alone.
+
+        Items named in ``counted`` were already counted (as adopted creations) and are only
+        brought up to date here.
+        """
         if not items:
             return
-        counts = self.count(obj)
+        tally = _Tally(self.count(obj), counted)
         known = self.journal.entities(obj, [item.novo_id for item in items])
         candidates = []
         for item in items:
             entity = known.get(item.novo_id)
             if entity is not None and entity["values_hash"] == item.values_hash and entity["res_id"] == ids[item.xmlid]:
-                counts.unchanged += 1
+                tally.unchanged(item)
             else:
                 candidates.append(item)
         if not candidates:
@@ -254,9 +275,9 @@ class Writer:
                 writes.append((res_id, diff))
                 records.append((obj, item.novo_id, model, res_id, f"{self.module}.{item.xmlid}", "updated",
                                 item.file, item.row, old, diff))
-                counts.updated += 1
+                tally.updated(item)
             else:
-                counts.unchanged += 1
+                tally.unchanged(item)
         self.write_grouped(model, writes)
         self.journal.record(self.run_id, records)
         self.journal.upsert_entities([(obj, item.novo_id, model, ids[item.xmlid], item.xmlid, item.values_hash,
@@ -270,6 +291,22 @@ class Writer:
             groups.setdefault(key, (vals, []))[1].append(res_id)
         for vals, ids in groups.values():
             self.client.write(model, ids, vals, context=QUIET_CONTEXT)
+
+
+class _Tally:
+    """Counts updated and unchanged items, skipping those already counted as created."""
+
+    def __init__(self, counts: Counts, counted: set[str]):
+        self.counts = counts
+        self.counted = counted
+
+    def updated(self, item: Item) -> None:
+        if item.xmlid not in self.counted:
+            self.counts.updated += 1
+
+    def unchanged(self, item: Item) -> None:
+        if item.xmlid not in self.counted:
+            self.counts.unchanged += 1
 
 
 def written_values(item: Item) -> dict:

@@ -108,11 +108,15 @@ def load(path: str | Path) -> dict:
     """Read and validate a mapping file; raise MappingError naming the first invalid entry."""
     path = Path(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as handle:
+            document = yaml.safe_load(handle)
     except FileNotFoundError:
         raise MappingError(f"mapping file {path} not found; create it with `novo2odoo propose`") from None
     except yaml.YAMLError as exc:
-        raise MappingError(f"mapping file {path} is not valid YAML: {exc}") from None
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
+        problem = getattr(exc, "problem", None) or exc
+        raise MappingError(f"mapping file {path} is not valid YAML{line}: {problem}") from None
     if not isinstance(document, dict):
         raise MappingError(f"mapping file {path} holds no mapping")
     try:

@@ -152,7 +152,7 @@ def propose(export: Export, client: OdooClient, *, timezone_name: str, create_mi
         "novo2odoo_mapping": 1,
         "generated": {"by": f"novo2odoo {__version__}", "at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                       "export": str(export.root)},
-        "target": {"url": client.url, "database": client.db, "odoo_version": client.server_version,
+        "target": {"url": client.label or client.url, "database": client.db, "odoo_version": client.server_version,
                    "work_orders_to": "maintenance.request" if maintenance else "crm.lead",
                    "modules": sorted(m for m in modules if m in ("crm", "maintenance", "contacts", "mail", "base_geolocalize"))},
         "settings": {

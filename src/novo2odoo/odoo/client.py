@@ -33,6 +33,7 @@ class OdooClient:
     protocol: str = "auto"
     timeout: float = 120.0
     api_key: bool = False
+    label: str = ""  # how to name the target to a person; the URL unless set
     uid: int = 0
     version: dict = field(default_factory=dict)
     _fields: dict[str, dict] = field(default_factory=dict, repr=False)
@@ -176,8 +177,8 @@ class TargetSpec:
     db: str | None = None
     user: str | None = None
     protocol: str = "auto"
-    sandbox_version: str = "18.0"
-    sandbox_flavor: str = "maintenance"
+    sandbox_version: str | None = None  # None: what an existing file holds, else 18.0
+    sandbox_flavor: str | None = None   # None: what an existing file holds, else maintenance
 
     @property
     def is_sandbox(self) -> bool:
@@ -212,14 +213,19 @@ def connect_target(spec: TargetSpec, secret: str | None = None) -> Target:
     """
     if spec.is_sandbox:
         from ..sandbox import serve
+        from ..sandbox.core import stored_kind
 
         path = spec.target[len("sandbox:"):]
         if not path:
             raise TargetError("sandbox target needs a file path, e.g. sandbox:work/target.sqlite")
-        server = serve(path, version=spec.sandbox_version, flavor=spec.sandbox_flavor)
+        stored = stored_kind(path)
+        version = spec.sandbox_version or (stored[0] if stored else "18.0")
+        flavor = spec.sandbox_flavor or (stored[1] if stored else "maintenance")
+        server = serve(path, version=version, flavor=flavor)
         sandbox = server.sandbox
         protocol = spec.protocol if spec.protocol != "auto" else "xmlrpc"
         client = OdooClient(server.url, sandbox.db_name, sandbox.login, sandbox.password, protocol=protocol)
+        client.label = spec.target
         if protocol == "json2":
             client.secret = sandbox.api_key
             client.api_key = True

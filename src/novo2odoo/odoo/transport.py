@@ -123,7 +123,8 @@ class JsonRpcTransport:
                     f"{self.url} denied access: check the database, login and password or API key"
                 )
             code = 2 if "UserError" in name or "ValidationError" in name or "MissingError" in name else 1
-            raise OdooFault(model, rpc_method or method, code, details)
+            message = " ".join(str(data.get("message") or "").split()) or None
+            raise OdooFault(model, rpc_method or method, code, details, message)
         return reply.get("result")
 
     def common(self, method: str, *args: Any) -> Any:
@@ -160,6 +161,8 @@ class Json2Transport:
                 f"{self.url}/json/2/{model}/{method} answered HTTP {response.status_code} without JSON"
             ) from exc
         if response.status_code != 200:
-            details = body.get("debug") or body.get("message") or str(body) if isinstance(body, dict) else str(body)
-            raise OdooFault(model, method, response.status_code, details)
+            if not isinstance(body, dict):
+                raise OdooFault(model, method, response.status_code, str(body))
+            message = " ".join(str(body.get("message") or "").split()) or None
+            raise OdooFault(model, method, response.status_code, body.get("debug") or message or str(body), message)
         return body

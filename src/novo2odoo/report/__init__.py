@@ -87,7 +87,11 @@ def report_data(journal_path: Path, run_id: int) -> dict:
         stats = _loads(run["stats"])
         options = _loads(run["options"])
         rejects = journal.run_rejects(run_id)
-        records = journal.run_records(run_id).fetchall()
+        # Count in SQL and fetch only user records: a large run journals millions of records.
+        record_counts = Counter({(row[0], row[1]): row[2] for row in journal.db.execute(
+            "SELECT model, action, COUNT(*) FROM records WHERE run_id = ? GROUP BY model, action", (run_id,))})
+        records = journal.db.execute("SELECT * FROM records WHERE run_id = ? AND model = 'res.users' ORDER BY id",
+                                     (run_id,)).fetchall()
         events = journal.db.execute("SELECT at, level, message FROM events WHERE run_id = ? ORDER BY rowid",
                                     (run_id,)).fetchall()
     finally:
@@ -98,8 +102,8 @@ def report_data(journal_path: Path, run_id: int) -> dict:
     seconds = stats.get("seconds") or 0
     written = totals["created"] + totals["updated"]
     run_info = {key: run[key] for key in run.keys() if key not in ("stats", "options")}
-    run_info["options"] = {key: value for key, value in options.items() if key not in ("staff", "value_maps")}
-    record_counts = Counter((r["model"], r["action"]) for r in records)
+    run_info["options"] = {key: value for key, value in options.items()
+                           if key not in ("staff", "value_maps", "mapping")}
     staff, staff_source = _staff(stats, options, records, rejects)
 
     return {

@@ -8,6 +8,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import TargetError
 from . import custom_fields, store
 from .orm import Env
 from .schema import Schema
@@ -16,8 +17,23 @@ from .seed import Seeder
 log = logging.getLogger(__name__)
 
 
-class SandboxMismatchError(ValueError):
+class SandboxMismatchError(TargetError, ValueError):
     """An existing sandbox file was opened with another version or flavor."""
+
+
+def stored_kind(path: str | Path) -> tuple[str, str] | None:
+    """Return ``(version, flavor)`` of an existing sandbox file, or None for a new one."""
+    path = Path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    conn = store.connect(path)
+    try:
+        meta = store.read_meta(conn)
+    finally:
+        conn.close()
+    if not meta:
+        return None
+    return meta.get("version"), meta.get("flavor")
 
 
 class Sandbox:

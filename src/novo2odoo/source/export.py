@@ -19,6 +19,7 @@ from .vocabulary import BY_KEY, OBJECTS, VALUE_HINTS, ObjectSpec
 log = logging.getLogger(__name__)
 
 SAMPLE_ROWS = 300
+RAGGED = "__ragged__"  # key set on a row whose column count differs from the header's
 MATCH_THRESHOLD = 0.82
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -99,11 +100,12 @@ class SourceFile:
                 number += 1
                 if not any(value.strip() for value in values):
                     continue
-                if len(values) < len(headers):
-                    values = values + [""] * (len(headers) - len(values))
+                width = len(values)
+                if width < len(headers):
+                    values = values + [""] * (len(headers) - width)
                 row = dict(zip(headers, values))
-                if len(values) > len(headers):
-                    row["__extra__"] = values[len(headers):]
+                if width != len(headers):
+                    row[RAGGED] = f"the row has {width} columns where the header has {len(headers)}"
                 yield number, row
 
     def count_rows(self) -> int:
@@ -123,6 +125,8 @@ class Export:
 
 
 def read_file(path: Path) -> SourceFile:
+    if path.stat().st_size == 0:
+        raise SourceError(f"{path.name} is empty (0 bytes): export it again or remove it from the folder")
     encoding = detect.detect_encoding(path)
     text = detect.read_sample(path, encoding.value)
     delimiter = detect.detect_delimiter(text)
@@ -215,7 +219,14 @@ def open_export(root: str | Path) -> Export:
     paths = sorted(p for p in root.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt", ".tsv"))
     if not paths:
         raise SourceError(f"export folder {root} contains no CSV files")
-    sources = [read_file(path) for path in paths]
+    sources = []
+    for path in paths:
+        try:
+            sources.append(read_file(path))
+        except SourceError as exc:
+            log.warning("%s; it is left out", exc)
+    if not sources:
+        raise SourceError(f"export folder {root} contains no readable CSV files")
 
     scored = []
     for index, source in enumerate(sources):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import values as sv
-from .export import Export
+from .export import RAGGED, Export
 from .vocabulary import BY_KEY
 
 REFERENCES = {  # (object, column) -> referenced object
@@ -90,6 +92,8 @@ def inspect_export(export: Export) -> Inspection:
         id_header = source.header_for(spec.id_column)
         for number, row in source.rows():
             rows += 1
+            if RAGGED in row:
+                findings.append(Finding("ragged row", source.name, number, "", "", row[RAGGED]))
             for profile in columns:
                 value = row.get(profile.header, "").strip()
                 if not value:
@@ -148,6 +152,8 @@ def inspect_export(export: Export) -> Inspection:
             if obj == "attachment":
                 findings.extend(check_attachment(export.root, source.name, number, source.header_for("path"),
                                                  row.get(source.header_for("path") or "", "")))
+        if rows == 0:
+            findings.append(Finding("empty file", source.name, 0, "", "", "the file has a header but no rows"))
         profiles.append(FileProfile(source.name, obj, rows, columns))
 
     return Inspection(profiles, findings, [s.name for s in export.unrecognised])
@@ -157,13 +163,34 @@ def check_attachment(root: Path, file: str, number: int, header: str | None, val
     text = value.strip().replace("\\", "/")
     if not text:
         return [Finding("missing file", file, number, header or "", value, "no path given")]
-    candidate = Path(text)
-    resolved = (root.resolve() / candidate).resolve()
-    if candidate.is_absolute() or not resolved.is_relative_to(root.resolve()):
+    resolved = safe_path(root, text)
+    if resolved is None:
         return [Finding("path outside export", file, number, header or "", value,
                         "the path leaves the export folder; the file will not be read")]
-    if not resolved.is_file():
-        return [Finding("missing file", file, number, header or "", value, "the file does not exist")]
-    if resolved.stat().st_size == 0:
-        return [Finding("empty file", file, number, header or "", value, "the file is empty")]
+    try:
+        if not resolved.is_file():
+            return [Finding("missing file", file, number, header or "", value, "the file does not exist")]
+        if resolved.stat().st_size == 0:
+            return [Finding("empty file", file, number, header or "", value, "the file is empty")]
+    except OSError as exc:
+        return [Finding("unreadable file", file, number, header or "", value, exc.strerror or str(exc))]
     return []
+
+
+def safe_path(root: Path, text: str) -> Path | None:
+    """Resolve an attachment path inside ``root``; None when it is absolute or leads outside.
+
+    Windows drive letters and UNC paths count as absolute, and symbolic links are followed
+    before the check, so a link inside the folder cannot point outside it.
+    """
+    text = text.replace("\\", "/")
+    if re.match(r"^[A-Za-z]:", text) or text.startswith("//"):
+        return None
+    candidate = Path(text)
+    if candidate.is_absolute():
+        return None
+    try:
+        resolved = (root.resolve() / candidate).resolve()
+    except OSError:
+        return None
+    return resolved if resolved.is_relative_to(root.resolve()) else None
