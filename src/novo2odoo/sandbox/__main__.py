@@ -1,4 +1,4 @@
-"""Command line: ``python -m novo2odoo.sandbox PATH [--version 18.0] [--flavor maintenance] [--port 8069]``."""
+"""Command line: ``python -m novo2odoo.sandbox PATH [--version 18.0] [--flavor maintenance] [--port 8079]``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flavor", default="maintenance", choices=FLAVORS,
                         help="installed apps: maintenance (CRM + Maintenance) or crm-only (default maintenance)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8069, help="TCP port, or 0 for a free one (default 8069)")
+    parser.add_argument("--port", type=int, default=8079, help="TCP port, or 0 for a free one (default 8079)")
     options = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     server = serve(options.path, options.version, options.flavor, options.host, options.port)
