@@ -66,7 +66,7 @@ class Converter:
         self.functions: dict[str, Callable] = {
             "text": self.text, "html": self.html, "email": self.email, "state": self.state,
             "country": self.country, "datetime_utc": self.datetime_utc, "date_local": self.date_local,
-            "date": self.date, "date_utc": self.date_utc, "money": self.number, "number": self.number,
+            "date": self.date, "date_utc": self.datetime_utc, "money": self.number, "number": self.number,
             "integer": self.integer, "bool": self.boolean, "selection": self.selection, "stage": self.stage,
             "priority": self.priority, "team": self.team, "user": self.user, "author": self.author,
             "category": self.category, "asset_active": self.asset_active, "is_company": self.is_company,
@@ -181,10 +181,6 @@ class Converter:
 
     def date(self, raw: str, field_name: str) -> Any:
         return sv.odoo_date(sv.parse_date(raw, self.style))
-
-    def date_utc(self, raw: str, field_name: str) -> Any:
-        moment = sv.parse_datetime(raw, self.style)
-        return sv.odoo_datetime(sv.to_utc(moment, self.zone)) if moment else False
 
     # Addresses
 

@@ -136,26 +136,21 @@ MAINTENANCE = {
     },
 }
 
+# Without Maintenance a work order becomes a lead: the same columns, but the customer is the
+# lead's partner, the team a sales team, and assets and schedules have no model to go to.
 CRM_ONLY = {
     "work_order": {
-        "id": [[T("x_novo_id", "text", label="Novo ID")]],
-        "title": [[T("name", "text")]],
-        "description": [[T("description", "html")]],
-        "status": [[T("stage_id", "stage"), T("x_novo_status", "text", label="Novo status")]],
-        "priority": [[T("priority", "priority"), T("x_novo_priority", "text", label="Novo priority")]],
-        "work_type": [[T("x_novo_work_type", "text", label="Work type")]],
+        **MAINTENANCE["work_order"],
         "department": [[T("team_id", "team")]],
-        "assigned_to": [[T("user_id", "user"), T("x_novo_assigned_to", "text", label="Novo assignee")]],
         "customer": [[T("partner_id", "ref:customer")]],
         "asset": [[T("x_novo_asset", "text", label="Novo asset")]],
-        "location": [[T("x_novo_location_id", "ref:location", "many2one", "res.partner", "Service location")]],
         "created": [[T("x_novo_created_at", "datetime_utc", "datetime", label="Novo created on")]],
         "scheduled": [[T("x_novo_scheduled_at", "datetime_utc", "datetime", label="Novo scheduled on")]],
         "due": [[T("date_deadline", "date")]],
-        "completed": [[T("date_closed", "datetime_utc"), T("x_novo_completed_at", "datetime_utc", "datetime", label="Novo completed on")],
+        "completed": [[T("date_closed", "datetime_utc"),
+                       T("x_novo_completed_at", "datetime_utc", "datetime", label="Novo completed on")],
                       [T("x_novo_completed_at", "datetime_utc", "datetime", label="Novo completed on")]],
         "labor_hours": [[T("x_novo_labor_hours", "number", "float", label="Labor hours")]],
-        "parts_cost": [[T("x_novo_parts_cost", "money", "float", label="Parts cost")]],
     },
 }
 
