@@ -118,8 +118,8 @@ def inspect(export_dir: Path, as_json: bool) -> None:
     """Recognise and profile the files of EXPORT_DIR and list their data problems.
 
     Files are recognised by their headers and values, not their names. For each
-    file it prints the object, encoding, delimiter, date style and row count; then
-    every problem found (dangling references, invalid e-mails, duplicates,
+    file it prints the object, encoding, delimiter, date style and row count. Then it
+    lists every problem found (dangling references, invalid e-mails, duplicates,
     unreadable dates, missing or unsafe attachment files) with file, row and column.
     """
     from .source import open_export

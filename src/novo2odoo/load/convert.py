@@ -1,4 +1,4 @@
-"""Normalize stage: turn one source row into Odoo field values, as the mapping says.
+"""Normalize stage: turn one source row into Odoo field values, as the mapping specifies.
 
 Converters raise :class:`Problem`. An ``error`` quarantines the row; a ``warning`` leaves the
 value out and loads the rest of the row. Either way the journal records the file, row, column,

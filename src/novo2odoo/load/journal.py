@@ -1,8 +1,8 @@
 """The run journal: a SQLite file recording runs, every record written and every rejected row.
 
-It is also the on-disk state that makes a run resumable: a batch is recorded as ``pending``
+It is also the on-disk state that makes a run resumable. A batch is recorded as ``pending``
 before its ``create`` call and as ``done`` after its external IDs exist, so a rerun after a
-crash knows which records may exist in Odoo without an external ID yet.
+crash can tell which records may exist in Odoo without an external ID yet.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ class Migration:
         self.request_model = mapping["target"]["work_orders_to"]
         self.company_addresses: dict[int, dict] = {}
         # NOTE: the ids seen per object stay in memory to catch duplicates, about 100 MB per
-        # million rows; a disk-backed set would keep memory flat at that scale.
+        # million rows. A disk-backed set would keep memory flat at that scale.
         self.seen_ids: dict[str, dict[str, int]] = {}
 
     # Driver

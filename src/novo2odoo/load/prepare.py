@@ -160,7 +160,7 @@ def prepare(client: OdooClient, writer: Writer, mapping: dict, lookups: Lookups)
 
 
 def prepare_users(client: OdooClient, writer: Writer, staff: dict, lookups: Lookups) -> None:
-    """Resolve staff to users by e-mail, creating or falling back as the staff map says."""
+    """Resolve staff to users by e-mail, creating or falling back as the staff map specifies."""
     users = client.search_read("res.users", [("share", "=", False)], ["login", "email", "partner_id", "active"],
                                context={"active_test": False})
     by_login: dict[str, dict] = {}
@@ -184,7 +184,7 @@ def prepare_users(client: OdooClient, writer: Writer, staff: dict, lookups: Look
             writer.journal.record(writer.run_id, [
                 ("user_partner", str(row["id"]), "res.partner", row["partner_id"][0], None, "created",
                  None, None, None, None) for row in partners])
-        # A batch create that holds an archived user fails as a whole in Odoo, so former staff
+        # A batch create that contains an archived user fails as a whole in Odoo, so former staff
         # are created active and archived afterwards.
         inactive = [ids[novo_id] for novo_id, _v, entry in to_create
                     if novo_id in ids and not entry.get("active", True) and ids[novo_id] in new_ids]

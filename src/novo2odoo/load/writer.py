@@ -118,9 +118,9 @@ class Writer:
         """Create the items whose external ID does not exist and update the others that changed.
 
         Returns ``{xmlid name: res_id}`` for every item written or found. ``marker`` names a
-        field holding the Novo id (``x_novo_id``): when the journal shows a batch that was sent
-        but never finished, its records are looked up by that field and adopted, so a run killed
-        between ``create`` and the external ID binding leaves no duplicate behind.
+        field that contains the Novo id (``x_novo_id``). When the journal shows a batch that was
+        sent but never finished, its records are looked up by that field and adopted. A run
+        killed between ``create`` and the external ID binding so leaves no duplicate behind.
         """
         if not items:
             return {}
@@ -214,8 +214,8 @@ class Writer:
             result = self.create_items(obj, model, items[:half])
             result.update(self.create_items(obj, model, items[half:]))
             return result
-        # Journal the new records before binding their external IDs: a crash after this point
-        # leaves records that the journal knows, and a crash before it leaves a pending batch
+        # Journal the new records before binding their external IDs. A crash after this point
+        # leaves records that the journal lists, and a crash before it leaves a pending batch
         # whose records the next run adopts by their Novo id.
         self.journal.record(self.run_id, [
             (obj, item.novo_id, model, res_id, f"{self.module}.{item.xmlid}", "created", item.file, item.row,

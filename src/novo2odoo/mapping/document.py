@@ -22,7 +22,7 @@ HEADER = """\
 #   conversion applied; an empty list skips the column. x_ fields are created on the target.
 # value_maps: how Novo values become Odoo values (status to stage, priority, department to
 #   team, staff to user). staff.<key>.action is match, create, fallback or unassigned.
-# confidence (0 to 1) and reason say why the tool proposed each entry; low values need a look.
+# confidence (0 to 1) and reason explain why the tool proposed each entry. Check low values.
 """
 
 
@@ -118,7 +118,7 @@ def load(path: str | Path) -> dict:
         problem = getattr(exc, "problem", None) or exc
         raise MappingError(f"mapping file {path} is not valid YAML{line}: {problem}") from None
     if not isinstance(document, dict):
-        raise MappingError(f"mapping file {path} holds no mapping")
+        raise MappingError(f"mapping file {path} contains no mapping: run `novo2odoo propose` to write one")
     try:
         MappingDocument.model_validate(document)
     except ValidationError as exc:

@@ -1,4 +1,4 @@
-"""Where each canonical Novo column goes in Odoo, before the target's schema is consulted.
+"""The Odoo targets of each canonical Novo column, before the target's schema is consulted.
 
 A column lists target candidates in order of preference. ``propose`` keeps the first candidate
 field that the live target has and falls back to an ``x_`` custom field of the stated type, so
@@ -154,7 +154,7 @@ CRM_ONLY = {
     },
 }
 
-# Values every record of an object gets, whatever the row says.
+# Values every record of an object gets, whatever the row contains.
 FIXED = {
     ("location", "res.partner"): {"type": "other"},
     ("work_order", "maintenance.request"): {"maintenance_type": "corrective", "kanban_state": "normal"},

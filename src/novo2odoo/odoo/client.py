@@ -171,7 +171,7 @@ class OdooClient:
 
 @dataclass
 class TargetSpec:
-    """Where to migrate to: an Odoo URL with credentials, or ``sandbox:PATH``."""
+    """The migration target: an Odoo URL with credentials, or ``sandbox:PATH``."""
 
     target: str
     db: str | None = None

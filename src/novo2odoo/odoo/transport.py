@@ -62,7 +62,7 @@ class XmlRpcTransport:
             raise TargetConnectError(f"cannot reach {self.url}: {exc}") from exc
         if response.status_code != 200:
             raise TargetConnectError(
-                f"{self.url}/xmlrpc/2/{service} answered HTTP {response.status_code}; "
+                f"{self.url}/xmlrpc/2/{service} returned HTTP {response.status_code}; "
                 "check that the URL points at an Odoo server"
             )
         try:
@@ -106,13 +106,13 @@ class JsonRpcTransport:
             raise TargetConnectError(f"cannot reach {self.url}: {exc}") from exc
         if response.status_code != 200:
             raise TargetConnectError(
-                f"{self.url}/jsonrpc answered HTTP {response.status_code}; "
+                f"{self.url}/jsonrpc returned HTTP {response.status_code}; "
                 "check that the URL points at an Odoo server"
             )
         try:
             reply = response.json()
         except ValueError as exc:
-            raise TargetConnectError(f"{self.url}/jsonrpc did not answer JSON") from exc
+            raise TargetConnectError(f"{self.url}/jsonrpc returned no JSON") from exc
         error = reply.get("error")
         if error:
             data = error.get("data") or {}
@@ -158,7 +158,7 @@ class Json2Transport:
             body = response.json()
         except ValueError as exc:
             raise TargetConnectError(
-                f"{self.url}/json/2/{model}/{method} answered HTTP {response.status_code} without JSON"
+                f"{self.url}/json/2/{model}/{method} returned HTTP {response.status_code} without JSON"
             ) from exc
         if response.status_code != 200:
             if not isinstance(body, dict):

@@ -22,7 +22,7 @@ MAX_BODY = 512 * 1024 * 1024
 class Handler(BaseHTTPRequestHandler):
     server_version = "Werkzeug/3.0"
     protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes; with Nagle's algorithm on, the body waits for
+    # Headers and body go out in two writes. With Nagle's algorithm on, the body would wait for
     # the client's delayed ACK, about 40 ms per call on Linux.
     disable_nagle_algorithm = True
 
