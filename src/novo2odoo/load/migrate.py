@@ -51,7 +51,15 @@ def batched(iterable, size: int) -> Iterator[list]:
 
 
 class Migration:
-    """One run of ``migrate`` against one target, writing to one journal."""
+    """One run of ``migrate`` against one target, writing to one journal.
+
+    Objects load in dependency order and each object streams from its file in batches, so
+    memory does not grow with the export apart from the per-object id sets noted below.
+    """
+
+    # NOTE: batches are sent one after another. Batches of one object are independent, so
+    # parallel workers can send them; requests should then be partitioned by equipment, because
+    # Odoo 18 retries whole calls on serialization failures of the equipment's counters.
 
     def __init__(self, export: Export, mapping: dict, client: OdooClient, journal: Journal, run_id: int,
                  options: RunOptions):

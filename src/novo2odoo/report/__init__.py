@@ -14,11 +14,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..load.journal import Journal
 
-OBJECT_ORDER = ["team", "stage", "equipment_category", "partner_category", "user", "company", "customer", "location", "asset", "work_order", "pm_schedule",
-                "attachment", "activity"]
+OBJECT_ORDER = ["custom_field", "team", "stage", "equipment_category", "partner_category", "user", "company",
+                "customer", "location", "asset", "work_order", "pm_schedule", "attachment", "activity"]
 
 OBJECT_LABELS = {
-    "team": "Teams (departments)", "stage": "Stages", "equipment_category": "Equipment categories",
+    "custom_field": "Custom fields", "team": "Teams (departments)", "stage": "Stages", "equipment_category": "Equipment categories",
     "partner_category": "Contact tags", "user": "Users (staff)", "company": "Companies",
     "customer": "Customers", "location": "Service locations", "asset": "Assets", "work_order": "Work orders",
     "pm_schedule": "PM schedules", "attachment": "Attachments", "activity": "Activity notes",
