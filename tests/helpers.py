@@ -62,17 +62,20 @@ def unique_export(workdir: Path, module: str, source: Path) -> Path:
     Odoo rejects a second equipment with the same serial number, so tests that migrate the
     same export into one live database need serials of their own.
     """
+    from novo2odoo.source import open_export
+
     export = workdir / "export"
     shutil.copytree(source, export)
     for path in export.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
-    assets = export / "assets.csv"
-    with assets.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    column = rows[0].index("Serial Number")
+    assets = open_export(export).files["asset"]
+    encoding, delimiter = assets.encoding.value, assets.delimiter.value
+    with assets.path.open(encoding=encoding, newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=delimiter))
+    column = [h.replace("\ufeff", "") for h in rows[0]].index(assets.header_for("serial"))
     for row in rows[1:]:
-        if row[column]:
+        if len(row) > column and row[column]:
             row[column] = f"{row[column]}-{module[-6:]}"
-    with assets.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    with assets.path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
     return export

@@ -131,3 +131,28 @@ def test_missing_fallback_user_stops_before_writing(tmp_path, odoo_target, modul
     assert "nobody-here@example.invalid" in str(result.exception)
     client = odoo_target.client()
     assert client.search_read("ir.model.data", [("module", "=", module)], ["id"], limit=1) == []
+
+
+def test_decimal_comma_export_loads_amounts(tmp_path, odoo_target, module):
+    from novo2odoo.synthetic import generate_export
+
+    source = tmp_path / "generated"
+    generate_export(source, 40, seed=5, delimiter=";", decimal_comma=True, date_style="dmy", encoding="cp1252",
+                    attachments=False)
+    export = unique_export(tmp_path, module, source)
+    mapping = propose_and_confirm(export, odoo_target, module, tmp_path)
+    settings = load(mapping)["settings"]
+    assert settings["decimal_comma"] is True
+    result = migrate(export, mapping, odoo_target, tmp_path / "journal.sqlite")
+    assert result.exit_code == 0, result.output + repr(result.exception)
+
+    import csv
+
+    with (export / "work_orders.csv").open(encoding="cp1252", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle, delimiter=";") if row["Parts Cost"].strip()]
+    row = rows[0]
+    expected = float(row["Parts Cost"].replace("$", "").replace(".", "").replace(",", "."))
+    client = odoo_target.client()
+    name = "work_order_" + row["Work Order #"].lower().replace("-", "_")
+    request = read_one(client, "maintenance.request", module, name, ["x_novo_parts_cost"])
+    assert request["x_novo_parts_cost"] == pytest.approx(expected)

@@ -188,8 +188,10 @@ def propose(export_dir, target, db, user, protocol, sandbox_odoo, sandbox_module
 
     export = open_export(export_dir)
     with open_target(target, db, user, protocol, sandbox_odoo, sandbox_modules) as opened:
+        given = click.get_current_context().get_parameter_source("timezone_name") != click.core.ParameterSource.DEFAULT
         document = build(export, opened.client, timezone_name=timezone_name, country=country,
-                         create_missing_users=create_missing_users, fallback_user=fallback_user)
+                         create_missing_users=create_missing_users, fallback_user=fallback_user,
+                         timezone_given=given)
     save(document, output)
     low = [(obj, header, column["confidence"]) for obj, spec in document["objects"].items()
            for header, column in spec["columns"].items() if column.get("confidence", 1) < 0.7]

@@ -12,6 +12,7 @@ from .. import __version__
 from ..errors import MappingError
 from ..odoo.client import OdooClient
 from ..source.export import Export
+from ..source.detect import detect_decimal_comma
 from ..source.vocabulary import BY_KEY
 from . import plan, values
 
@@ -53,7 +54,7 @@ def infer_custom_type(sample: list[str], definition: dict | None) -> tuple[str, 
 
 
 def propose(export: Export, client: OdooClient, *, timezone_name: str, create_missing_users: bool = False,
-            fallback_user: str | None = None, country: str = "US") -> dict:
+            fallback_user: str | None = None, country: str = "US", timezone_given: bool = True) -> dict:
     """Build the mapping document for ``export`` against the live target behind ``client``."""
     try:
         ZoneInfo(timezone_name)
@@ -148,6 +149,13 @@ def propose(export: Export, client: OdooClient, *, timezone_name: str, create_mi
                     "reason": "the Novo id of the record; lets an interrupted run find what it created"})
 
     value_maps = propose_value_maps(export, client, maintenance, create_missing_users, fallback_user)
+    amounts = []
+    for key, source in export.files.items():
+        spec = BY_KEY[key]
+        for match in source.columns:
+            if match.key and spec.column(match.key).kind in ("money", "number"):
+                amounts.extend(row.get(match.header, "") for row in source.sample)
+    decimal = detect_decimal_comma([value for value in amounts if value.strip()])
     document = {
         "novo2odoo_mapping": 1,
         "generated": {"by": f"novo2odoo {__version__}", "at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -157,8 +165,13 @@ def propose(export: Export, client: OdooClient, *, timezone_name: str, create_mi
                    "modules": sorted(m for m in modules if m in ("crm", "maintenance", "contacts", "mail", "base_geolocalize"))},
         "settings": {
             "timezone": timezone_name,
+            "timezone_confidence": 1.0 if timezone_given else 0.5,
+            "timezone_reason": ("given with --timezone" if timezone_given else
+                                "the default; Novo timestamps carry no zone, so set --timezone to the city's zone"),
             "default_country": country,
-            "decimal_comma": False,
+            "decimal_comma": decimal.value == "comma",
+            "decimal_confidence": decimal.confidence,
+            "decimal_reason": decimal.reason,
             "module": "novo_migration",
             "batch_size": 200,
         },

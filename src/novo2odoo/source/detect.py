@@ -127,3 +127,21 @@ def detect_date_style(values: list[str]) -> Detected | None:
 
 def sniff_text(path: Path, encoding: str) -> io.StringIO:
     return io.StringIO(read_sample(path, encoding))
+
+
+_COMMA_DECIMAL = re.compile(r"^-?[$€£]?\s?\d{1,3}(?:[.\s]\d{3})*,\d{1,2}$|^-?[$€£]?\d+,\d{1,2}$")
+_POINT_DECIMAL = re.compile(r"^-?[$€£]?\s?\d{1,3}(?:,\d{3})*\.\d{1,2}$|^-?[$€£]?\d+\.\d{1,2}$")
+
+
+def detect_decimal_comma(values: list[str]) -> Detected:
+    """Decide whether numbers in the export use a comma as decimal separator."""
+    comma = sum(bool(_COMMA_DECIMAL.match(v.strip())) for v in values)
+    point = sum(bool(_POINT_DECIMAL.match(v.strip())) for v in values)
+    if comma and not point:
+        return Detected("comma", 0.95, f"{comma} sampled amounts end in a comma and one or two digits")
+    if point and not comma:
+        return Detected("point", 0.95, f"{point} sampled amounts end in a point and one or two digits")
+    if comma or point:
+        return Detected("comma" if comma > point else "point", 0.5,
+                        f"mixed evidence: {comma} amounts with a decimal comma, {point} with a decimal point")
+    return Detected("point", 0.6, "no sampled amount shows its decimal separator")
