@@ -75,6 +75,7 @@ def test_inspect_finds_example_dirt():
     assert kinds["path outside export"] == 1
     assert kinds["missing file"] >= 1
     assert kinds["empty file"] >= 1
+    assert kinds["duplicate customer"] == 4
     outside = [f for f in result.findings if f.kind == "path outside export"][0]
     assert outside.file == "work_order_attachments.csv"
     assert outside.row > 0

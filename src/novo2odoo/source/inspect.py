@@ -74,6 +74,7 @@ def inspect_export(export: Export) -> Inspection:
     # NOTE: the ids of every object are kept in memory to find dangling references, which is
     # about 100 MB per million ids; the load stage itself streams.
     ids: dict[str, set[str]] = defaultdict(set)
+    people: dict[str, tuple[int, str]] = {}
     department_names: set[str] = set()
     profiles = []
     findings: list[Finding] = []
@@ -135,6 +136,15 @@ def inspect_export(export: Export) -> Inspection:
                     if seen_ids[novo_id] == 2:
                         findings.append(Finding("duplicate id", source.name, number, id_header, novo_id,
                                                 "the same id appears on more than one row"))
+            if obj == "customer":
+                identity = customer_identity(source, row)
+                if identity:
+                    first = people.setdefault(identity, (number, row.get(id_header or "", "")))
+                    if first[0] != number:
+                        findings.append(Finding("duplicate customer", source.name, number, id_header or "",
+                                                row.get(id_header or "", ""),
+                                                f"the same person as {first[1]} (row {first[0]}); the rows will "
+                                                "be merged into one contact"))
             if obj == "department":
                 department_names.add(row.get(source.header_for("name") or "", "").strip().lower())
             if obj == "work_order":
@@ -157,6 +167,27 @@ def inspect_export(export: Export) -> Inspection:
         profiles.append(FileProfile(source.name, obj, rows, columns))
 
     return Inspection(profiles, findings, [s.name for s in export.unrecognised])
+
+
+def customer_identity(source, row: dict) -> str | None:
+    """Return what makes two individual customer rows one person: the e-mail, else name and phone.
+
+    The load stage merges rows with the same identity in the same way.
+    """
+    def value(key: str) -> str:
+        header = source.header_for(key)
+        return (row.get(header) or "").strip() if header else ""
+
+    if value("type").casefold() in ("business", "company", "organization", "commercial"):
+        return None
+    email, _problem = sv.clean_email(value("email"))
+    if email:
+        return f"email:{email}"
+    name = " ".join(part for part in (value("first_name"), value("last_name")) if part).casefold()
+    if not name:
+        return None
+    phone = "".join(ch for ch in value("phone") if ch.isdigit())[-10:]
+    return f"name:{name}|{phone}|{value('street').casefold()}"
 
 
 def check_attachment(root: Path, file: str, number: int, header: str | None, value: str) -> list[Finding]:
