@@ -218,3 +218,38 @@ def test_rollback_refuses_changed_records(migrated_once, odoo_target):
     assert any(model == "maintenance.equipment" and res_id == equipment for model, res_id, _x in refused.value.changed)
     rollback_run(migrated_once["journal"], 1, client, force=True)
     assert record_counts(client) == migrated_once["before"]
+
+
+def test_rollback_other_target_refused(migrated_once, tmp_path):
+    from novo2odoo.errors import TargetError
+    from novo2odoo.odoo.client import TargetSpec, connect_target
+
+    with connect_target(TargetSpec(f"sandbox:{tmp_path / 'other.sqlite'}")) as other:
+        with pytest.raises(TargetError, match="wrote to"):
+            rollback_run(migrated_once["journal"], 1, other.client, force=True)
+
+
+def test_delta_to_closing_stage_keeps_close_date(migrated_once, odoo_target):
+    path = migrated_once["export"] / "work_orders.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    status, completed = header.index("Status"), header.index("Date Completed")
+    row = next(r for r in rows[1:] if r[status] == "Open" and not r[completed])
+    row[status] = "Cancelled"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+
+    result = migrate(migrated_once["export"], migrated_once["mapping"], odoo_target, migrated_once["journal"])
+    assert result.exit_code == 0, result.output
+    assert run_counts(migrated_once["journal"], 2)["work_order"]["updated"] == 1
+    request = read_one(migrated_once["client"], "maintenance.request", migrated_once["module"],
+                       "work_order_" + row[0].lower().replace("-", "_"), ["close_date", "stage_id"])
+    assert request["close_date"] is False
+    verified = invoke(["verify", "2", *odoo_target.cli_args(), "--journal", str(migrated_once["journal"])],
+                      odoo_target.env())
+    assert verified.exit_code == 0, verified.output
+    rollback_run(migrated_once["journal"], 2, migrated_once["client"])
+    request = read_one(migrated_once["client"], "maintenance.request", migrated_once["module"],
+                       "work_order_" + row[0].lower().replace("-", "_"), ["close_date", "stage_id"])
+    assert request["close_date"] is False

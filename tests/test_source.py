@@ -87,3 +87,22 @@ def test_inspect_counts_rows():
     rows = {profile.object: profile.rows for profile in result.files}
     assert rows["work_order"] == 300
     assert rows["department"] == 6
+
+
+@pytest.mark.parametrize("seed", [1, 3, 7, 11])
+def test_variant_headers_leave_only_custom_fields(tmp_path: Path, seed):
+    stats = generate_export(tmp_path, 60, seed=seed, header_style="variant")
+    export = open_export(tmp_path)
+    custom_labels = {"Customer Tier", "Tax Exempt", "Billing Code", "Preferred Service Area", "Inspection Date",
+                     "Inspection Type", "Permit Number", "Crew Size", "Road Closure", "Weather Conditions"}
+    assert len(export.files) == 10
+    for key, source in export.files.items():
+        unmatched = set(source.custom_headers)
+        assert unmatched <= custom_labels, f"{key}: {unmatched - custom_labels} not recognised"
+    work_orders = export.files["work_order"]
+    for key in ("customer", "completed", "created", "asset", "location", "assigned_to", "labor_hours", "parts_cost"):
+        assert work_orders.header_for(key) is not None, f"work order column {key} not found"
+    assert export.files["activity"].header_for("timestamp") is not None
+    assert export.files["attachment"].header_for("uploaded_by") is not None
+    assert export.files["location"].header_for("customer") is not None
+    assert export.files["customer"].header_for("country") is not None

@@ -16,7 +16,7 @@ from rich.logging import RichHandler
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .errors import Novo2OdooError
+from .errors import Novo2OdooError, SourceError
 from .odoo.client import TargetSpec, connect_target
 
 console = Console(stderr=True)
@@ -126,6 +126,9 @@ def inspect(export_dir: Path, as_json: bool) -> None:
     from .source.inspect import inspect_export
 
     export = open_export(export_dir)
+    if not export.files:
+        names = ", ".join(source.name for source in export.unrecognised)
+        raise SourceError(f"no file in {export_dir} looks like a Novo export ({names}): check the folder")
     result = inspect_export(export)
     if as_json:
         click.echo(json.dumps({

@@ -75,8 +75,9 @@ class RollbackRefused(Novo2OdooError):
         self.changed = changed
         listing = ", ".join(f"{model}({rid}) {xmlid}" for model, rid, xmlid in changed[:10])
         more = f" and {len(changed) - 10} more" if len(changed) > 10 else ""
+        were = "record was" if len(changed) == 1 else "records were"
         super().__init__(
-            f"{len(changed)} records were changed in Odoo after the run: {listing}{more}. "
+            f"{len(changed)} {were} changed in Odoo after the run: {listing}{more}. "
             "Rerun with --force to roll back anyway."
         )
 

@@ -17,6 +17,7 @@ from .errors import JournalError, OdooFault, RollbackRefused
 from .load.journal import Journal
 from .load.writer import QUIET_CONTEXT, same_value
 from .odoo.client import OdooClient
+from .run import check_same_target
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ def rollback_run(journal_path: Path, run_id: int, client: OdooClient, force: boo
     """Undo run ``run_id`` on the target; raise RollbackRefused if Odoo changed its records since."""
     journal = Journal(journal_path)
     run = journal.run(run_id)
+    check_same_target(run, client, "roll")
     if run["state"] == "rolled_back":
         raise JournalError(f"run {run_id} is already rolled back")
     later = [r["id"] for r in journal.runs() if r["id"] > run_id and r["state"] not in ("rolled_back",)
@@ -84,8 +86,14 @@ def rollback_run(journal_path: Path, run_id: int, client: OdooClient, force: boo
     updated = [r for r in journal.run_records(run_id, ("updated",)) if (r["model"], r["res_id"]) not in done]
     for row in reversed(updated):
         old = json.loads(row["old_values"] or "{}")
+        late = {}
+        if row["model"] == "maintenance.request" and "stage_id" in old and "close_date" in old:
+            # Writing stage_id makes Odoo set close_date, so the old date goes in afterwards.
+            late = {"close_date": old.pop("close_date")}
         if old:
             client.write(row["model"], [row["res_id"]], old, context=QUIET_CONTEXT)
+        if late:
+            client.write(row["model"], [row["res_id"]], late, context=QUIET_CONTEXT)
         journal.record(run_id, [(row["object"], row["novo_id"], row["model"], row["res_id"], row["xmlid"],
                                  "rolled_back", row["file"], row["row"], None, None)])
         journal.forget_entities(row["model"], [row["res_id"]])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from pathlib import Path
 
-from .errors import MappingError
+from .errors import MappingError, TargetError
 from .load.journal import Journal
 from .load.migrate import Migration, RunOptions, RunResult
 from .mapping import load, require_confirmed
@@ -50,9 +51,10 @@ def run_migration(export_dir: Path, mapping_file: Path, client: OdooClient, jour
         options.sample_ids = choose_sample(export, mapping, sample)
 
     journal = Journal(journal_path)
-    run_id = journal.start_run(options.mode, str(Path(export_dir).resolve()), digest, target, client.db,
+    run_id = journal.start_run(options.mode, str(Path(export_dir).resolve()), digest, client.identity, client.db,
                                {"sample": sample, "since": since, "protocol": client.protocol,
-                                "odoo": client.server_version, "mapping": mapping})
+                                "odoo": client.server_version, "mapping": mapping,
+                                "export_files": fingerprint(export)})
     started = time.monotonic()
     migration = Migration(export, mapping, client, journal, run_id, options)
     try:
@@ -93,3 +95,23 @@ def summarize_staff(mapping: dict) -> list[dict]:
     return [{"name": entry.get("name"), "email": entry.get("email"), "action": entry.get("action"),
              "user": entry.get("user"), "reason": entry.get("reason")}
             for entry in mapping["value_maps"].get("staff", {}).values()]
+
+
+def fingerprint(export) -> dict[str, str]:
+    """Return the SHA-256 of each recognised file, so later commands can tell if the export changed."""
+    digests = {}
+    for source in export.files.values():
+        digest = hashlib.sha256()
+        with source.path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        digests[source.name] = digest.hexdigest()
+    return digests
+
+
+def check_same_target(run, client: OdooClient, action: str) -> None:
+    """Raise TargetError unless ``client`` is the target and database that ``run`` wrote to."""
+    if run["target"] != client.identity or (run["database"] or "") != (client.db or ""):
+        raise TargetError(
+            f"run {run['id']} wrote to {run['target']} database {run['database']}, not to {client.identity} "
+            f"database {client.db}: {action} it against the target it ran on")

@@ -22,7 +22,9 @@ from .load.journal import Journal
 from .load.migrate import Migration, RunOptions
 from .load.writer import Item, Writer
 from .odoo.client import OdooClient
+from .errors import JournalError
 from .report import csv_safe
+from .run import check_same_target, fingerprint
 from .source import open_export
 
 log = logging.getLogger(__name__)
@@ -169,11 +171,19 @@ def verify_run(journal_path: Path, run_id: int, client: OdooClient) -> Verificat
     """Read back every record that run ``run_id`` created or updated and compare it."""
     journal = Journal(journal_path)
     run = journal.run(run_id)
+    check_same_target(run, client, "verify")
+    if run["state"] == "rolled_back":
+        raise JournalError(f"run {run_id} was rolled back, so there is nothing of it to verify")
     options = json.loads(run["options"] or "{}")
     mapping = options.get("mapping")
     if mapping is None:
         raise ValueError(f"run {run_id} did not store its mapping; it cannot be verified")
     export = open_export(run["export"])
+    recorded = options.get("export_files") or {}
+    if recorded and fingerprint(export) != recorded:
+        result_note = (f"the export at {run['export']} changed after run {run_id}; values are compared with "
+                       "the export as it is now")
+        log.warning(result_note)
     module = mapping["settings"].get("module", "novo_migration")
     wanted = set()
     for row in journal.run_records(run_id, ("created", "updated")):
@@ -182,8 +192,12 @@ def verify_run(journal_path: Path, run_id: int, client: OdooClient) -> Verificat
     result = Verification()
     quiet = ReadOnlyJournal(journal)
     migration = Migration(export, mapping, client, quiet, run_id, RunOptions(mode="verify"))
-    migration.writer = VerifyingWriter(client, quiet, run_id, module, export, wanted,
-                                       run["finished_at"] or run["started_at"], result)
+    # Later runs on the same target may write these records too; only changes after the last
+    # of them count as made in Odoo.
+    last = max((r["finished_at"] or r["started_at"] for r in journal.runs()
+                if r["id"] >= run_id and r["target"] == run["target"] and r["database"] == run["database"]
+                and r["state"] != "rolled_back"), default=run["finished_at"] or run["started_at"])
+    migration.writer = VerifyingWriter(client, quiet, run_id, module, export, wanted, last, result)
     migration.run()
     stats = json.loads(run["stats"] or "{}")
     stats["verification"] = result.totals()

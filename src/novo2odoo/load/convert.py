@@ -45,6 +45,7 @@ class Lookups:
     refs: dict[tuple[str, str], int] = field(default_factory=dict)  # (object, novo id) -> res id
     companies: dict[str, int] = field(default_factory=dict)       # company name -> partner id
     rejected: set[tuple[str, str]] = field(default_factory=set)   # (object, novo id) quarantined this run
+    ambiguous: dict[str, list] = field(default_factory=dict)      # staff name -> the staff it could mean
 
 
 class Converter:
@@ -61,6 +62,7 @@ class Converter:
         self.style = self.spec.get("date_style", "mdy")
         self.zone = self.settings["timezone"]
         self.decimal_comma = bool(self.settings.get("decimal_comma"))
+        self.required: set[str] = set()  # required fields of the model, set by the caller
         self.canonical = {header: column["source"] for header, column in self.spec["columns"].items()}
         self.header_of = {key: header for header, key in self.canonical.items()}
         self.functions: dict[str, Callable] = {
@@ -111,10 +113,12 @@ class Converter:
                         problem.value = raw
                         raise
                     add_problem(problems, ("warning", header, raw, problem.reason, problem.hint))
+                    self.leave_empty(vals, target["field"])
                     continue
                 except (ValueError, OverflowError) as exc:
                     add_problem(problems, ("warning", header, raw, f"unreadable value: {exc}",
                                            "correct the value in the export and run again"))
+                    self.leave_empty(vals, target["field"])
                     continue
                 if target["field"] and value is not _SKIP:
                     if isinstance(value, dict):
@@ -122,6 +126,14 @@ class Converter:
                     else:
                         vals[target["field"]] = value
         return vals, problems
+
+    def leave_empty(self, vals: dict, field_name: str) -> None:
+        """Write an explicit empty value for a value left out, so no Odoo default takes its place.
+
+        A required field is left to its Odoo default instead, because an empty value would fail.
+        """
+        if field_name and field_name not in self.required:
+            vals.setdefault(field_name, False)
 
     # Plain values
 
@@ -238,6 +250,10 @@ class Converter:
         if not text:
             return False
         uid = self.lookups.users.get(norm(text))
+        if uid is None and norm(text) in self.lookups.ambiguous:
+            candidates = ", ".join(self.lookups.ambiguous[norm(text)])
+            raise Problem("warning", f"staff name {text!r} matches several staff ({candidates}); left unassigned",
+                          "set the user of this name's entry in value_maps.staff")
         if uid is None:
             raise Problem("warning", f"staff {text!r} has no Odoo user; left unassigned",
                           "set the staff entry's action to match, create or fallback")

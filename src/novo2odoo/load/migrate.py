@@ -116,7 +116,7 @@ class Migration:
                 yield number, row
 
     def report_unloadable(self, obj: str, source: SourceFile) -> None:
-        converter = Converter(self.mapping, obj, self.lookups, self.export.root)
+        converter = self.converter(obj)
         for number, row in self.rows(obj, source):
             self.writer.count(obj).rejected += 1
             self.journal.reject(self.run_id, obj, "error", source.name, number, converter.novo_id(row), None, None,
@@ -124,6 +124,13 @@ class Migration:
                                 "install Maintenance on the target, propose and confirm again")
 
     # Shared steps
+
+    def converter(self, obj: str) -> Converter:
+        converter = Converter(self.mapping, obj, self.lookups, self.export.root)
+        model = self.mapping["objects"][obj].get("model")
+        if model:
+            converter.required = {name for name, info in self.client.fields(model).items() if info.get("required")}
+        return converter
 
     def convert_batch(self, obj: str, converter: Converter, batch: list[tuple[int, dict]],
                       source: SourceFile) -> list[tuple[int, dict, dict]]:
@@ -202,7 +209,7 @@ class Migration:
 
     def load_simple(self, obj: str, source: SourceFile, spec: dict, shape: Callable | None = None,
                     keep: Callable | None = None) -> None:
-        converter = Converter(self.mapping, obj, self.lookups, self.export.root)
+        converter = self.converter(obj)
         bind_references(converter)
         for batch in batched(self.rows(obj, source), self.batch_size):
             if keep is not None:
@@ -228,7 +235,7 @@ class Migration:
 
     def load_customer(self, source: SourceFile, spec: dict) -> None:
         """Load companies first, then people linked to them; merge people exported twice."""
-        converter = Converter(self.mapping, "customer", self.lookups, self.export.root)
+        converter = self.converter("customer")
         company_header = converter.header_of.get("company")
         seen: dict[str, str] = {}  # identity of a person -> external ID name of the first row
 
@@ -371,7 +378,7 @@ class Migration:
         self.load_simple("pm_schedule", source, spec, shape)
 
     def load_attachment(self, source: SourceFile, spec: dict) -> None:
-        converter = Converter(self.mapping, "attachment", self.lookups, self.export.root)
+        converter = self.converter("attachment")
         bind_references(converter)
         for batch in batched(self.rows("attachment", source), self.batch_size):
             batch = self.only_sampled(converter, batch)
@@ -386,7 +393,7 @@ class Migration:
             self.writer.upsert("attachment", spec["model"], items, marker="x_novo_id")
 
     def load_activity(self, source: SourceFile, spec: dict) -> None:
-        converter = Converter(self.mapping, "activity", self.lookups, self.export.root)
+        converter = self.converter("activity")
         bind_references(converter)
         for batch in batched(self.rows("activity", source), self.batch_size):
             batch = self.only_sampled(converter, batch)
@@ -425,7 +432,7 @@ class Migration:
         source = self.export.file("work_order")
         if source is None or "work_order" not in self.mapping["objects"]:
             return set()
-        converter = Converter(self.mapping, "work_order", self.lookups, self.export.root)
+        converter = self.converter("work_order")
         spec = self.mapping["objects"]["work_order"]
         found = set()
         for _number, row in source.rows(spec["encoding"], spec["delimiter"]):

@@ -209,6 +209,8 @@ def prepare_users(client: OdooClient, writer: Writer, staff: dict, lookups: Look
         for ref in [key, entry.get("email") or "", *(entry.get("aliases") or [])]:
             if ref:
                 lookups.users[norm(ref)] = uid
+                if entry.get("ambiguous") and uid is None:
+                    lookups.ambiguous[norm(ref)] = entry["ambiguous"]
     for user in users:
         if user.get("partner_id"):
             lookups.user_partners[user["id"]] = user["partner_id"][0]

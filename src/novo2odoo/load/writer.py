@@ -257,6 +257,7 @@ class Writer:
         current = {row["id"]: row for row in self.client.read(model, [ids[i.xmlid] for i in candidates],
                                                                wanted_fields, context={"active_test": False})}
         writes = []
+        late_writes = []
         records = []
         for item in candidates:
             res_id = ids[item.xmlid]
@@ -272,6 +273,13 @@ class Writer:
                     diff[name] = value
                     old[name] = odoo_to_write(fields_info[name]["type"], row.get(name))
             if diff:
+                if "stage_id" in diff and model == "maintenance.request":
+                    # Odoo sets close_date itself whenever stage_id is written, so the wanted
+                    # close_date is written after the stage, in a second call.
+                    wanted = {**item.vals, **item.after}
+                    if "close_date" in wanted:
+                        diff.pop("close_date", None)
+                        late_writes.append((res_id, {"close_date": wanted["close_date"]}))
                 writes.append((res_id, diff))
                 records.append((obj, item.novo_id, model, res_id, f"{self.module}.{item.xmlid}", "updated",
                                 item.file, item.row, old, diff))
@@ -279,6 +287,7 @@ class Writer:
             else:
                 tally.unchanged(item)
         self.write_grouped(model, writes)
+        self.write_grouped(model, late_writes)
         self.journal.record(self.run_id, records)
         self.journal.upsert_entities([(obj, item.novo_id, model, ids[item.xmlid], item.xmlid, item.values_hash,
                                        self.run_id) for item in candidates])

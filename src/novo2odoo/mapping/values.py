@@ -196,7 +196,7 @@ def propose_staff_map(staff_rows: list[dict], references: Counter, target_users:
                          reason=("no e-mail to match" if not email else "no target user has this e-mail")
                                 + "; records stay unassigned and keep the name in x_novo_assigned_to")
         if person.get("ambiguous"):
-            entry.update(action="unassigned", user=None, confidence=0.3,
+            entry.update(action="unassigned", user=None, confidence=0.3, ambiguous=person["ambiguous"],
                          reason=f"the name matches several staff ({', '.join(person['ambiguous'])}); "
                                 "set action and user to the right one")
         elif not person["in_users_file"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -72,6 +73,13 @@ class OdooClient:
         log.info("connected to %s database %s as %s (uid %s) over %s, Odoo %s",
                  self.url, self.db, self.login, self.uid, self.protocol, self.server_version)
         return self
+
+    @property
+    def identity(self) -> str:
+        """The target as the journal records it: sandbox:ABSOLUTE_PATH, or the server URL."""
+        if self.label.startswith("sandbox:"):
+            return "sandbox:" + str(Path(self.label[len("sandbox:"):]).resolve())
+        return self.url
 
     @property
     def server_version(self) -> str:
