@@ -4,7 +4,9 @@ Each CLI step runs as its own subprocess through bench/cli_probe.py, which count
 round trips. For each step the script records the wall time, the peak RSS of the process (from
 ``os.wait4``) and the round trips. Records written per second are the created, updated and
 merged records of the first migrate run, from the journal, divided by that run's wall time.
-The result goes to a JSON file, and one Markdown table row is printed.
+The result goes to a JSON file, and one Markdown table row is printed. The JSON file also
+records the git commit of the checkout and whether ``src/`` had uncommitted changes, before the
+first step and after the last, so a run whose code changed midway can be spotted.
 
 Sandbox target (a new SQLite file in the work folder)::
 
@@ -12,8 +14,8 @@ Sandbox target (a new SQLite file in the work folder)::
 
 Real Odoo (the password comes from NOVO2ODOO_PASSWORD)::
 
-    NOVO2ODOO_PASSWORD=admin python bench/run_benchmark.py --work-orders 10000 \\
-        --target http://127.0.0.1:8070 --db novo18bench --user admin
+    NOVO2ODOO_PASSWORD=... python bench/run_benchmark.py --work-orders 10000 \\
+        --target URL --db DB --user USER
 """
 
 from __future__ import annotations
@@ -58,6 +60,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", dest="json_path", type=Path,
                         help="result file (default <work folder>/result.json)")
     return parser
+
+
+def source_state() -> dict:
+    """Return the git commit of the checkout and the files under src/ with uncommitted changes."""
+    root = BENCH_DIR.parent
+
+    def git(*arguments: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, text=True, check=True)
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        return done.stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "src")
+    return {"commit": git("rev-parse", "--short", "HEAD"),
+            "uncommitted_src": changed.splitlines() if changed else ([] if changed is not None else None)}
 
 
 def run_step(name: str, arguments: list[str], work_dir: Path, timeout: float) -> dict:
@@ -159,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     mapping = work_dir / "mapping.yaml"
     journal = work_dir / "journal.sqlite"
 
+    source_before = source_state()
     steps: dict[str, dict] = {}
     steps["propose"] = run_step("propose", ["propose", str(export_dir), *target_args, "--create-missing-users",
                                             "-o", str(mapping)], work_dir, args.timeout)
@@ -175,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         steps["verify"] = run_step("verify", ["verify", str(first_run), *target_args, "--journal", str(journal)],
                                    work_dir, args.timeout)
 
+    source_after = source_state()
+    if source_after != source_before:
+        print(f"warning: the checkout changed during the benchmark: {source_before} -> {source_after}",
+              file=sys.stderr)
     first = run_counts(journal, first_run)
     second = run_counts(journal, second_run)
     written = first["totals"]["created"] + first["totals"]["updated"] + first["totals"]["merged"]
@@ -188,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         "export_rows": sum(rows.values()),
         "generate_seconds": generate_seconds,
         "python": platform.python_version(),
+        "source_before": source_before,
+        "source_after": source_after,
         "steps": steps,
         "first_run": first,
         "second_run": second,

@@ -70,7 +70,8 @@ def reason_group(reason: str, value: str | None = None) -> str:
         text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", PLACEHOLDER, text)
     text = _QUOTED.sub(PLACEHOLDER, text)
     text = _TOKEN_WITH_DIGIT.sub(PLACEHOLDER, text)
-    return text
+    # A date and time become one placeholder, not "[…] […]:[…]".
+    return re.sub(rf"{re.escape(PLACEHOLDER)}(?:[\s:./-]*{re.escape(PLACEHOLDER)})+", PLACEHOLDER, text)
 
 
 def report_data(journal_path: Path, run_id: int) -> dict:
