@@ -253,3 +253,17 @@ def test_delta_to_closing_stage_keeps_close_date(migrated_once, odoo_target):
     request = read_one(migrated_once["client"], "maintenance.request", migrated_once["module"],
                        "work_order_" + row[0].lower().replace("-", "_"), ["close_date", "stage_id"])
     assert request["close_date"] is False
+
+
+def test_rows_gone_from_export_reported(migrated_once, odoo_target):
+    path = migrated_once["export"] / "work_orders.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    gone = rows.pop(5)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    result = migrate(migrated_once["export"], migrated_once["mapping"], odoo_target, migrated_once["journal"])
+    assert result.exit_code == 0, result.output
+    assert "1 work order records from earlier runs are not in this export" in result.output
+    assert xmlid_res_id(migrated_once["client"], migrated_once["module"],
+                        "work_order_" + gone[0].lower().replace("-", "_"))

@@ -64,7 +64,7 @@ def run_migration(export_dir: Path, mapping_file: Path, client: OdooClient, jour
                                               "seconds": round(time.monotonic() - started, 2)})
         raise
     seconds = round(time.monotonic() - started, 2)
-    journal.finish_run(run_id, "done", {"counts": counts, "seconds": seconds,
+    journal.finish_run(run_id, "done", {"counts": counts, "seconds": seconds, "not_in_export": migration.vanished,
                                         "value_maps": summarize_value_maps(mapping),
                                         "staff": summarize_staff(mapping)})
     journal.close()

@@ -78,6 +78,7 @@ class Migration:
         # NOTE: the ids seen per object stay in memory to catch duplicates, about 100 MB per
         # million rows. A disk-backed set would keep memory flat at that scale.
         self.seen_ids: dict[str, dict[str, int]] = {}
+        self.vanished: dict[str, int] = {}
 
     # Driver
 
@@ -103,7 +104,27 @@ class Migration:
             loader = getattr(self, f"load_{obj}")
             log.info("loading %s from %s into %s", obj, source.name, spec["model"])
             loader(source, spec)
+        if self.options.sample_ids is None and not self.writer.read_only:
+            self.report_vanished()
         return {obj: vars(counts) for obj, counts in self.writer.counts.items()}
+
+    def report_vanished(self) -> None:
+        """Log records that earlier runs loaded from rows this export no longer has.
+
+        They stay in Odoo: an export that lacks a row is no instruction to delete a record.
+        """
+        self.vanished = {}
+        for obj, seen in self.seen_ids.items():
+            missing = [row["novo_id"] for row in self.journal.db.execute(
+                "SELECT novo_id FROM entities WHERE object = ?", (obj,)) if row["novo_id"] not in seen]
+            if missing:
+                self.vanished[obj] = len(missing)
+                example = ", ".join(missing[:5])
+                self.journal.log(self.run_id, "warning",
+                                 f"{len(missing)} {obj.replace('_', ' ')} records loaded by earlier runs are not in "
+                                 f"this export (for example {example}); they stay in Odoo")
+                log.warning("%d %s records from earlier runs are not in this export; they stay in Odoo",
+                            len(missing), obj)
 
     def rows(self, obj: str, source: SourceFile) -> Iterator[tuple[int, dict]]:
         spec = self.mapping["objects"][obj]

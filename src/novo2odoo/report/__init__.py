@@ -126,6 +126,7 @@ def report_data(journal_path: Path, run_id: int) -> dict:
         "staff_source": staff_source,
         "value_maps": _value_maps(stats.get("value_maps") or options.get("value_maps")),
         "verification": stats.get("verification"),
+        "not_in_export": stats.get("not_in_export") or {},
         "events": [{"at": e["at"], "level": e["level"], "message": e["message"]} for e in events],
     }
 
@@ -319,4 +320,7 @@ def summary_lines(journal_path: Path, run_id: int) -> list[str]:
     lines.append(f"  {data['errors']} rows quarantined, {data['warnings']} values left out with a warning")
     for group in data["rejects"][:12]:
         lines.append(f"    {group['count']:>4} x {group['object']} {group['severity']}: {group['reason']}")
+    for obj, count in (data.get("not_in_export") or {}).items():
+        lines.append(f"  {count} {obj.replace('_', ' ')} records from earlier runs are not in this export; "
+                     "they stay in Odoo")
     return lines
