@@ -21,6 +21,7 @@ Real Odoo (the password comes from NOVO2ODOO_PASSWORD)::
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
@@ -73,9 +74,12 @@ def source_state() -> dict:
             return None
         return done.stdout.strip()
 
+    # None in a field means that git failed, for example outside a checkout.
     changed = git("status", "--porcelain", "--", "src")
-    return {"commit": git("rev-parse", "--short", "HEAD"),
-            "uncommitted_src": changed.splitlines() if changed else ([] if changed is not None else None)}
+    uncommitted = None
+    if changed is not None:
+        uncommitted = changed.splitlines()
+    return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted_src": uncommitted}
 
 
 def run_step(name: str, arguments: list[str], work_dir: Path, timeout: float) -> dict:
@@ -120,6 +124,13 @@ def run_counts(journal_path: Path, run_id: int) -> dict:
     totals = {key: sum(value.get(key, 0) for value in counts.values())
               for key in ("created", "updated", "unchanged", "merged", "rejected", "warnings")}
     return {"by_object": counts, "totals": totals, "journal_seconds": stats.get("seconds")}
+
+
+def count_csv_rows(path: Path) -> int:
+    """Count the data rows of a CSV file. A quoted value may span several lines."""
+    # latin-1 decodes any byte, and the row count depends only on quotes and line ends.
+    with path.open(encoding="latin-1", newline="") as handle:
+        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
 
 
 def last_run_id(journal_path: Path) -> int:
@@ -168,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = stats.rows
         print(f"generated {export_dir} in {generate_seconds} s", file=sys.stderr, flush=True)
     else:
-        rows = {path.stem: sum(1 for _ in path.open("rb")) - 1 for path in export_dir.glob("*.csv")}
+        rows = {path.stem: count_csv_rows(path) for path in export_dir.glob("*.csv")}
 
     target = args.target or f"sandbox:{work_dir / 'target.sqlite'}"
     target_args = ["--target", target]

@@ -202,6 +202,9 @@ class Migration:
 
     def resolve_references(self, converter: Converter, rows: list[dict]) -> None:
         """Fill ``lookups.refs`` for every reference in ``rows``: journal first, then external IDs."""
+        if len(self.lookups.refs) > 200_000:
+            # Bound the cache; it is cleared before this batch's references are looked up.
+            self.lookups.refs.clear()
         wanted: dict[str, set[str]] = {}
         for header, obj in reference_columns(converter.spec):
             for row in rows:
@@ -217,8 +220,7 @@ class Migration:
                 names = {external_id_name(PREFIX[obj], i): i for i in missing}
                 for name, res_id in self.writer.xmlid_targets(list(names)).items():
                     self.lookups.refs[(obj, names[name])] = res_id
-        if len(self.lookups.refs) > 200_000:
-            self.lookups.refs.clear()
+
 
     def item(self, obj: str, novo_id: str, vals: dict, source: SourceFile, number: int, **extra) -> Item:
         return Item(novo_id, external_id_name(PREFIX[obj], novo_id), vals, source.name, number, **extra)

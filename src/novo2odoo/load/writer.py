@@ -198,10 +198,12 @@ class Writer:
 
     def create_items(self, obj: str, model: str, items: list[Item]) -> dict[str, int]:
         """Create items in one call; on a fault, split the batch to quarantine only the bad rows."""
+        batch = self.journal.begin_batch(self.run_id, model, [item.novo_id for item in items])
         try:
-            batch = self.journal.begin_batch(self.run_id, model, [item.novo_id for item in items])
             ids = self.client.create(model, [item.vals for item in items], context=QUIET_CONTEXT)
         except OdooFault as fault:
+            # A create call is one transaction in Odoo: after a fault nothing of the batch exists.
+            self.journal.end_batch(batch)
             if len(items) == 1:
                 item = items[0]
                 self.count(obj).rejected += 1

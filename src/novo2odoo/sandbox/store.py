@@ -22,6 +22,7 @@ INDEXES = {
     "res.users": [("login",)],
     "res.partner": [("parent_id",)],
     "maintenance.request": [("equipment_id",)],
+    "maintenance.equipment": [("serial_no",)],
     "crm.lead": [("partner_id",)],
 }
 
