@@ -267,3 +267,19 @@ def test_rows_gone_from_export_reported(migrated_once, odoo_target):
     assert "1 work order records from earlier runs are not in this export" in result.output
     assert xmlid_res_id(migrated_once["client"], migrated_once["module"],
                         "work_order_" + gone[0].lower().replace("-", "_"))
+
+
+def test_small_reference_cache_keeps_links(tmp_path, odoo_target, module, monkeypatch):
+    from novo2odoo.load import migrate as migrate_module
+
+    monkeypatch.setattr(migrate_module, "REFERENCE_CACHE_SIZE", 5)
+    export = unique_export(tmp_path, module, EXAMPLE)
+    mapping = propose_and_confirm(export, odoo_target, module, tmp_path)
+    journal = tmp_path / "journal.sqlite"
+    result = migrate(export, mapping, odoo_target, journal)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(journal) as db:
+        missing = db.execute("SELECT COUNT(*) FROM rejects WHERE reason LIKE '%is not in the export%'").fetchone()[0]
+    # The example names 3 customers, 2 assets and 1 work order that it does not contain.
+    assert missing == 6
+    assert run_counts(journal, 1)["activity"]["created"] == 822

@@ -27,6 +27,7 @@ PREFIX = {"customer": "customer", "location": "location", "asset": "asset", "wor
           "pm_schedule": "pm_schedule", "attachment": "attachment", "activity": "activity"}
 ADDRESS_FIELDS = ("street", "street2", "city", "zip", "state_id", "country_id")
 MAX_ATTACHMENT_BATCH_BYTES = 32 * 1024 * 1024
+REFERENCE_CACHE_SIZE = 200_000  # (object, Novo id) -> record id entries kept between batches
 
 
 @dataclass
@@ -202,7 +203,7 @@ class Migration:
 
     def resolve_references(self, converter: Converter, rows: list[dict]) -> None:
         """Fill ``lookups.refs`` for every reference in ``rows``: journal first, then external IDs."""
-        if len(self.lookups.refs) > 200_000:
+        if len(self.lookups.refs) > REFERENCE_CACHE_SIZE:
             # Bound the cache; it is cleared before this batch's references are looked up.
             self.lookups.refs.clear()
         wanted: dict[str, set[str]] = {}
