@@ -10,7 +10,7 @@ from conftest import EXAMPLE
 from helpers import invoke, migrate, propose_and_confirm, read_one, unique_export
 from novo2odoo.errors import MappingError
 from novo2odoo.mapping import confirm, load, save
-from novo2odoo.mapping.document import content_hash, require_confirmed
+from novo2odoo.mapping.document import content_hash
 from novo2odoo.mapping.values import propose_priority_map, propose_staff_map, propose_status_map
 
 MAINTENANCE_PRIORITY = [["0", "Very Low"], ["1", "Low"], ["2", "Normal"], ["3", "High"]]

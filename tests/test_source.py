@@ -91,7 +91,7 @@ def test_inspect_counts_rows():
 
 @pytest.mark.parametrize("seed", [1, 3, 7, 11])
 def test_variant_headers_leave_only_custom_fields(tmp_path: Path, seed):
-    stats = generate_export(tmp_path, 60, seed=seed, header_style="variant")
+    generate_export(tmp_path, 60, seed=seed, header_style="variant")
     export = open_export(tmp_path)
     custom_labels = {"Customer Tier", "Tax Exempt", "Billing Code", "Preferred Service Area", "Inspection Date",
                      "Inspection Type", "Permit Number", "Crew Size", "Road Closure", "Weather Conditions"}

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import EXAMPLE
 from helpers import invoke, read_one, run_counts, xmlid_res_id
-from novo2odoo.mapping import load, save
+from novo2odoo.mapping import load
 from novo2odoo.odoo.client import OdooClient
 from novo2odoo.sandbox import serve
 

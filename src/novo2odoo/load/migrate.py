@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 from typing import Callable, Iterator
 
 from ..mapping.values import norm
@@ -129,7 +127,6 @@ class Migration:
 
     def rows(self, obj: str, source: SourceFile) -> Iterator[tuple[int, dict]]:
         spec = self.mapping["objects"][obj]
-        total = None
         progress = self.options.progress(obj, source) if self.options.progress else nullcontext()
         with progress as bar:
             for number, row in source.rows(spec["encoding"], spec["delimiter"]):

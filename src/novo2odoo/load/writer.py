@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from ..errors import OdooFault
+from ..errors import OdooFault, TargetError
 from ..odoo.client import OdooClient
 from ..source.values import external_id_name
 from .convert import html_to_text
@@ -216,6 +216,9 @@ class Writer:
             result = self.create_items(obj, model, items[:half])
             result.update(self.create_items(obj, model, items[half:]))
             return result
+        if len(ids) != len(items):
+            raise TargetError(f"{model}.create returned {len(ids)} ids for {len(items)} records; "
+                              "the target does not behave like Odoo")
         # Journal the new records before binding their external IDs. A crash after this point
         # leaves records that the journal lists, and a crash before it leaves a pending batch
         # whose records the next run adopts by their Novo id.
