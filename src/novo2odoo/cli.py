@@ -358,7 +358,8 @@ def verify(run_id, target, db, user, protocol, sandbox_odoo, sandbox_modules, jo
     from .verify import verify_run, write_differences
 
     with open_target(target, db, user, protocol, sandbox_odoo, sandbox_modules) as opened:
-        result = verify_run(journal_path, run_id, opened.client)
+        with progress_factory() as progress:
+            result = verify_run(journal_path, run_id, opened.client, progress=progress)
     csv_path = csv_path or journal_path.with_name(f"{journal_path.stem}-verify-{run_id}.csv")
     json_path = json_path or journal_path.with_name(f"{journal_path.stem}-verify-{run_id}.json")
     write_differences(result, csv_path, json_path)
@@ -405,17 +406,16 @@ def main() -> None:
     try:
         cli(standalone_mode=False)
     except click.exceptions.Abort:
-        console.print("aborted")
+        click.echo("aborted", err=True)
         sys.exit(130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except Novo2OdooError as exc:
-        console.print(f"error: {exc}", markup=False, highlight=False)
+        click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except OSError as exc:
-        console.print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), markup=False,
-                      highlight=False)
+        click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         sys.exit(1)
 
 

@@ -167,7 +167,7 @@ def compare(field_type: str, expected, actual) -> str:
     return "mismatched"
 
 
-def verify_run(journal_path: Path, run_id: int, client: OdooClient) -> Verification:
+def verify_run(journal_path: Path, run_id: int, client: OdooClient, progress=None) -> Verification:
     """Read back every record that run ``run_id`` created or updated and compare it."""
     journal = Journal(journal_path)
     run = journal.run(run_id)
@@ -191,7 +191,7 @@ def verify_run(journal_path: Path, run_id: int, client: OdooClient) -> Verificat
             wanted.add(row["xmlid"].split(".", 1)[1])
     result = Verification()
     quiet = ReadOnlyJournal(journal)
-    migration = Migration(export, mapping, client, quiet, run_id, RunOptions(mode="verify"))
+    migration = Migration(export, mapping, client, quiet, run_id, RunOptions(mode="verify", progress=progress))
     # Later runs on the same target may write these records too; only changes after the last
     # of them count as made in Odoo.
     last = max((r["finished_at"] or r["started_at"] for r in journal.runs()
