@@ -171,6 +171,7 @@ def verify_run(journal_path: Path, run_id: int, client: OdooClient, progress=Non
     """Read back every record that run ``run_id`` created or updated and compare it."""
     journal = Journal(journal_path)
     run = journal.run(run_id)
+
     check_same_target(run, client, "verify")
     if run["state"] == "rolled_back":
         raise JournalError(f"run {run_id} was rolled back, so there is nothing of it to verify")
@@ -185,10 +186,12 @@ def verify_run(journal_path: Path, run_id: int, client: OdooClient, progress=Non
                        "the export as it is now")
         log.warning(result_note)
     module = mapping["settings"].get("module", "novo_migration")
+
     wanted = set()
     for row in journal.run_records(run_id, ("created", "updated")):
         if row["xmlid"]:
             wanted.add(row["xmlid"].split(".", 1)[1])
+
     result = Verification()
     quiet = ReadOnlyJournal(journal)
     migration = Migration(export, mapping, client, quiet, run_id, RunOptions(mode="verify", progress=progress))

@@ -57,8 +57,8 @@ class Migration:
     """
 
     # NOTE: batches are sent one after another. Batches of one object are independent, so
-    # parallel workers can send them; requests should then be partitioned by equipment, because
-    # Odoo 18 retries whole calls on serialization failures of the equipment's counters.
+    # parallel workers could send them. Requests should then be partitioned by equipment,
+    # because Odoo 18 retries whole calls on serialization failures of the equipment's counters.
 
     def __init__(self, export: Export, mapping: dict, client: OdooClient, journal: Journal, run_id: int,
                  options: RunOptions):

@@ -17,7 +17,7 @@ from .journal import Journal
 log = logging.getLogger(__name__)
 
 # Context of every write: no tracking messages, no creation log, no follower notifications,
-# no scheduled activities and no sign-up invitations. A migration notifies nobody.
+# no scheduled activities and no sign-up invitations, so a migration sends no notification.
 QUIET_CONTEXT = {
     "tracking_disable": True,
     "mail_create_nolog": True,

@@ -48,7 +48,10 @@ def propose_status_map(counts: Counter, stages: list[dict], done_field: str | No
     for raw, count in sorted(counts.items(), key=lambda item: -item[1]):
         key, score = canonical_status(raw)
         if key is None:
-            result[raw] = {"stage": "New Request" if "new request" in by_name else stages[0]["name"] if stages else "New",
+            fallback = stages[0]["name"] if stages else "New"
+            if "new request" in by_name:
+                fallback = "New Request"
+            result[raw] = {"stage": fallback,
                            "create": False, "done": False, "rows": count, "confidence": 0.3,
                            "reason": f"status {raw!r} is not a known Novo status; please choose a stage"}
             continue
@@ -131,7 +134,7 @@ def propose_staff_map(staff_rows: list[dict], references: Counter, target_users:
                       create_missing: bool, fallback: str | None) -> dict:
     """Resolve every staff reference to a target user by e-mail, proposing what to do with the rest.
 
-    ``staff_rows`` come from the users file; ``references`` counts the raw values that name staff
+    ``staff_rows`` come from the users file. ``references`` counts the raw values that name staff
     elsewhere (assignees, activity authors, uploaders), which may be e-mails or display names.
     """
     by_login = {}
