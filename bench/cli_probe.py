@@ -5,10 +5,10 @@ Usage::
     python bench/cli_probe.py STATS_JSON novo2odoo-arguments...
 
 The probe wraps ``httpx.Client.post`` (every transport of novo2odoo sends each RPC as one POST)
-and ``OdooClient.call`` (one model method call), runs ``novo2odoo.cli.main`` with the remaining
-arguments, and on exit writes STATS_JSON with the POST count per URL path, the call count per
-``model.method`` with the wall time spent in it, and this process's peak RSS from ``getrusage(RUSAGE_SELF)``. It changes
-nothing that novo2odoo sends. With a ``sandbox:`` target the sandbox server runs in this process
+and ``OdooClient.call`` (one model method call), then runs ``novo2odoo.cli.main`` with the
+remaining arguments. On exit it writes STATS_JSON with the POST count per URL path, the call
+count per ``model.method`` with the wall time spent in it, and this process's peak RSS from
+``getrusage(RUSAGE_SELF)``. It changes nothing that novo2odoo sends. With a ``sandbox:`` target the sandbox server runs in this process
 too, so its requests are counted once (on the client side) and its memory is part of the RSS.
 """
 

@@ -30,8 +30,8 @@ def is_client_frame(filename: str) -> bool:
 def top_growth(old: tracemalloc.Snapshot, new: tracemalloc.Snapshot, client: bool) -> list[str]:
     """Return the source lines whose live allocations grew most.
 
-    With ``client`` an allocation counts for the innermost novo2odoo client frame on its stack;
-    otherwise only allocations with no client frame on their stack count, at their own line.
+    With ``client`` an allocation counts for the innermost novo2odoo client frame on its stack.
+    Otherwise only allocations with no client frame on their stack count, at their own line.
     """
     stats = new.compare_to(old, "traceback")
     by_line: dict[str, list[int]] = {}
@@ -39,7 +39,12 @@ def top_growth(old: tracemalloc.Snapshot, new: tracemalloc.Snapshot, client: boo
         # tracemalloc orders frames from the oldest call to the allocation itself.
         frames = list(reversed(stat.traceback))
         client_frame = next((f for f in frames if is_client_frame(f.filename)), None)
-        frame = client_frame if client else (frames[0] if client_frame is None else None)
+        if client:
+            frame = client_frame
+        elif client_frame is None:
+            frame = frames[0]
+        else:
+            frame = None
         if frame is None:
             continue
         key = f"{frame.filename}:{frame.lineno}"

@@ -26,12 +26,18 @@ def propose_and_confirm(export: Path, target, module: str, workdir: Path, extra:
     result = invoke(["-q", "propose", str(export), *target.cli_args(), "--create-missing-users",
                      "-o", str(mapping), *extra], target.env())
     assert result.exit_code == 0, result.output + repr(result.exception)
-    document = load(mapping)
-    document["settings"]["module"] = module
-    save(document, mapping)
-    result = invoke(["confirm", str(mapping), "--by", "tester"])
-    assert result.exit_code == 0, result.output
+    edit_mapping(mapping, lambda document: document["settings"].update(module=module))
     return mapping
+
+
+def edit_mapping(mapping: Path, change, confirm_again: bool = True) -> None:
+    """Apply ``change(document)`` to a mapping file and, unless told otherwise, confirm it again."""
+    document = load(mapping)
+    change(document)
+    save(document, mapping)
+    if confirm_again:
+        result = invoke(["confirm", str(mapping), "--by", "tester"])
+        assert result.exit_code == 0, result.output
 
 
 def migrate(export: Path, mapping: Path, target, journal: Path, extra: tuple = ()):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE
-from helpers import invoke, migrate, propose_and_confirm, run_counts, unique_export, xmlid_res_id
+from helpers import edit_mapping, invoke, migrate, propose_and_confirm, run_counts, unique_export, xmlid_res_id
 from novo2odoo.errors import MappingError
-from novo2odoo.mapping import confirm, load, save
+from novo2odoo.mapping import load
 from novo2odoo.source import open_export
 from novo2odoo.source.inspect import inspect_export, safe_path
 
@@ -71,7 +71,9 @@ def test_dirty_rows_quarantined_rest_loaded(dirty_export, tmp_path, odoo_target,
     assert [(r[3], r[4]) for r in ragged] == [(8, "WO-2019-10007")]
 
     control = [r for r in found if "control characters" in r[7]]
-    assert control and control[0][0] == "customer" and control[0][1] == "warning"
+    assert control
+    assert control[0][0] == "customer"
+    assert control[0][1] == "warning"
 
     long_path = [r for r in found if r[0] == "attachment" and "cannot be read" in r[7]]
     assert len(long_path) == 1
@@ -120,10 +122,8 @@ def test_safe_path_accepts_backslashes(tmp_path):
 
 def test_unknown_stage_stops_before_writing(tmp_path, odoo_target, module):
     mapping = propose_and_confirm(EXAMPLE, odoo_target, module, tmp_path)
-    document = load(mapping)
-    document["value_maps"]["status"]["Open"].update(stage="Nonexistent Stage", create=False)
-    save(document, mapping)
-    confirm(mapping)
+    edit_mapping(mapping, lambda document: document["value_maps"]["status"]["Open"].update(
+        stage="Nonexistent Stage", create=False))
     result = migrate(EXAMPLE, mapping, odoo_target, tmp_path / "journal.sqlite")
     assert isinstance(result.exception, MappingError)
     assert "Nonexistent Stage" in str(result.exception)

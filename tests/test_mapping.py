@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from conftest import EXAMPLE
-from helpers import invoke, migrate, propose_and_confirm, read_one, unique_export
+from helpers import edit_mapping, invoke, migrate, propose_and_confirm, read_one, unique_export
 from novo2odoo.errors import MappingError
 from novo2odoo.mapping import confirm, load, save
 from novo2odoo.mapping.document import content_hash
@@ -105,10 +105,7 @@ def test_fallback_user_receives_unmatched_work(tmp_path, odoo_target, module):
     result = invoke(["-q", "propose", str(export), *odoo_target.cli_args(), "--fallback-user",
                      odoo_target.user, "-o", str(mapping)], odoo_target.env())
     assert result.exit_code == 0, result.output
-    document = load(mapping)
-    document["settings"]["module"] = module
-    save(document, mapping)
-    confirm(mapping)
+    edit_mapping(mapping, lambda document: document["settings"].update(module=module))
     result = migrate(export, mapping, odoo_target, tmp_path / "journal.sqlite")
     assert result.exit_code == 0, result.output + repr(result.exception)
     client = odoo_target.client()
@@ -121,11 +118,12 @@ def test_fallback_user_receives_unmatched_work(tmp_path, odoo_target, module):
 
 def test_missing_fallback_user_stops_before_writing(tmp_path, odoo_target, module):
     mapping = propose_and_confirm(EXAMPLE, odoo_target, module, tmp_path)
-    document = load(mapping)
-    first = next(iter(document["value_maps"]["staff"]))
-    document["value_maps"]["staff"][first].update(action="fallback", user="nobody-here@example.invalid")
-    save(document, mapping)
-    confirm(mapping)
+
+    def fall_back_to_nobody(document):
+        first = next(iter(document["value_maps"]["staff"]))
+        document["value_maps"]["staff"][first].update(action="fallback", user="nobody-here@example.invalid")
+
+    edit_mapping(mapping, fall_back_to_nobody)
     result = migrate(EXAMPLE, mapping, odoo_target, tmp_path / "journal.sqlite")
     assert isinstance(result.exception, MappingError)
     assert "nobody-here@example.invalid" in str(result.exception)

@@ -171,10 +171,15 @@ def test_value_maps_accept_mapping_entries(journal_path):
                                                                "priority": {"High": "2"}}
 
 
-def test_html_contains_counts_and_rows(journal_path, full_run, tmp_path):
+@pytest.fixture
+def html(journal_path, full_run, tmp_path) -> str:
+    """The HTML report of the full run, as written to disk."""
     output = tmp_path / "report.html"
     write_html(journal_path, full_run, output)
-    html = output.read_text(encoding="utf-8")
+    return output.read_text(encoding="utf-8")
+
+
+def test_html_contains_counts_and_rows(html):
     assert "<td class=\"n\">126</td>" in html
     assert "<td class=\"n\">428</td>" in html
     assert "WO-2019-10017" in html
@@ -184,10 +189,7 @@ def test_html_contains_counts_and_rows(journal_path, full_run, tmp_path):
     assert "Warnings: rows loaded, one value left out" in html
 
 
-def test_html_renders_optional_sections(journal_path, full_run, tmp_path):
-    output = tmp_path / "report.html"
-    write_html(journal_path, full_run, output)
-    html = output.read_text(encoding="utf-8")
+def test_html_renders_optional_sections(html):
     assert "Amélie Müller" in html
     assert "Water &amp; Sewer" in html
     assert "New Request" in html
@@ -197,10 +199,7 @@ def test_html_renders_optional_sections(journal_path, full_run, tmp_path):
     assert "2 records were changed in Odoo after the run" in html
 
 
-def test_html_escapes_source_values(journal_path, full_run, tmp_path):
-    output = tmp_path / "report.html"
-    write_html(journal_path, full_run, output)
-    html = output.read_text(encoding="utf-8")
+def test_html_escapes_source_values(html):
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<b>Employee</b>" not in html

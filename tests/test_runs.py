@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLE
-from helpers import invoke, migrate, propose_and_confirm, read_one, run_counts, unique_export, xmlid_res_id
+from helpers import edit_mapping, invoke, migrate, propose_and_confirm, read_one, run_counts, unique_export, xmlid_res_id
 from novo2odoo.errors import MappingNotConfirmed, RollbackRefused
 from novo2odoo.load.writer import Writer
-from novo2odoo.mapping import load, save
 from novo2odoo.rollback import rollback_run
 from novo2odoo.run import run_migration
 
@@ -37,9 +36,8 @@ def test_unconfirmed_mapping_refused(tmp_path, odoo_target):
 
 def test_changed_mapping_refused(tmp_path, odoo_target, module):
     mapping = propose_and_confirm(EXAMPLE, odoo_target, module, tmp_path)
-    document = load(mapping)
-    document["value_maps"]["priority"]["1 - Emergency"]["value"] = "0"
-    save(document, mapping)
+    edit_mapping(mapping, lambda document: document["value_maps"]["priority"]["1 - Emergency"].update(value="0"),
+                 confirm_again=False)
     result = migrate(EXAMPLE, mapping, odoo_target, tmp_path / "journal.sqlite")
     assert isinstance(result.exception, MappingNotConfirmed)
     assert "changed after tester confirmed it" in str(result.exception)

@@ -8,7 +8,7 @@ catch that one class. The tree::
     ├── MappingError           the mapping file is invalid
     │   └── MappingNotConfirmed  the mapping was never confirmed, or changed since
     ├── TargetError            talking to the Odoo target failed
-    │   ├── TargetConnectError   the server cannot be reached or answers with no RPC
+    │   ├── TargetConnectError   the server cannot be reached or serves no RPC endpoint
     │   ├── AuthenticationError  the database, login, password or API key was rejected
     │   ├── OdooFault            the server raised a fault for one call
     │   └── SandboxMismatchError a sandbox file was opened as another Odoo version or module set

@@ -1413,10 +1413,10 @@ def generate_export(out_dir: Path, work_orders: int = 300, *, seed: int = 0,
     """Write a synthetic Novo export of ``work_orders`` work orders into ``out_dir``.
 
     With the same Python version, the same arguments produce the same bytes. The other object
-    counts follow the work order count n: 6 to 8 departments, max(25, n/200) users, n/3
-    customers (at least 12, at most 100,000), n/10 locations and n/5 assets (at least 10 each),
-    one PM schedule per five assets, about 2.8 activity entries and 0.34 attachments per work
-    order. ``date_style`` is "mdy" (7/13/2021 08:58 AM), "dmy" (13/07/2021 08:58 or
+    counts follow the work order count n. There are 6 to 8 departments, max(25, n/200) users,
+    n/3 customers (at least 12, at most 100,000), and n/10 locations and n/5 assets (at least
+    10 each). Each five assets get one PM schedule, and each work order about 2.8 activity
+    entries and 0.34 attachments. ``date_style`` is "mdy" (7/13/2021 08:58 AM), "dmy" (13/07/2021 08:58 or
     13.07.2021 08:58, chosen by the seed) or "iso" (2021-07-13 08:58:00). ``decimal_comma``
     writes money and decimals as "1234,50". ``header_style="variant"`` renames headers and
     files as other Novo versions do and shuffles all columns but the first. With

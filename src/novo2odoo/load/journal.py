@@ -11,7 +11,7 @@ import json
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..errors import JournalError
 
@@ -168,9 +168,7 @@ class Journal:
 
     def entities(self, obj: str, novo_ids: list[str]) -> dict[str, sqlite3.Row]:
         found: dict[str, sqlite3.Row] = {}
-        for start in range(0, len(novo_ids), 500):
-            chunk = novo_ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(novo_ids):
             for row in self.db.execute(
                     f"SELECT * FROM entities WHERE object = ? AND novo_id IN ({marks})", (obj, *chunk)):
                 found[row["novo_id"]] = row
@@ -185,17 +183,13 @@ class Journal:
             "values_hash = excluded.values_hash, run_id = excluded.run_id", list(rows))
 
     def forget_entities(self, model: str, res_ids: list[int]) -> None:
-        for start in range(0, len(res_ids), 500):
-            chunk = res_ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(res_ids):
             self.db.execute(f"DELETE FROM entities WHERE model = ? AND res_id IN ({marks})", (model, *chunk))
 
     def journaled_ids(self, model: str, res_ids: list[int]) -> set[int]:
         """Return which of ``res_ids`` some run of this journal recorded as created."""
         found: set[int] = set()
-        for start in range(0, len(res_ids), 500):
-            chunk = res_ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(res_ids):
             found.update(row[0] for row in self.db.execute(
                 f"SELECT res_id FROM records WHERE model = ? AND action = 'created' AND res_id IN ({marks})",
                 (model, *chunk)))
@@ -229,6 +223,13 @@ class Journal:
 
     def last_run(self) -> sqlite3.Row | None:
         return self.db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+
+
+def chunks(values: list, size: int = 500) -> Iterator[tuple[list, str]]:
+    """Yield slices of ``values`` with their ``?`` placeholders, within SQLite's parameter limit."""
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _json(value: Any) -> str | None:

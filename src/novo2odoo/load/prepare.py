@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import logging
-import re
 
 from ..errors import MappingError
-from ..mapping.values import norm
+from ..mapping.values import index_users, norm
 from ..odoo.client import OdooClient
 from ..source.values import external_id_name
 from .convert import Lookups
 from .writer import QUIET_CONTEXT, Writer
 
 log = logging.getLogger(__name__)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower())
 
 
 def preflight(client: OdooClient, mapping: dict) -> None:
@@ -159,15 +154,16 @@ def prepare(client: OdooClient, writer: Writer, mapping: dict, lookups: Lookups)
     prepare_users(client, writer, maps["staff"], lookups)
 
 
+def read_internal_users(client: OdooClient) -> list[dict]:
+    """Read every internal user, archived ones included, with login, e-mail and partner."""
+    return client.search_read("res.users", [("share", "=", False)], ["login", "email", "partner_id", "active"],
+                              context={"active_test": False})
+
+
 def prepare_users(client: OdooClient, writer: Writer, staff: dict, lookups: Lookups) -> None:
     """Resolve staff to users by e-mail, creating or falling back as the staff map specifies."""
-    users = client.search_read("res.users", [("share", "=", False)], ["login", "email", "partner_id", "active"],
-                               context={"active_test": False})
-    by_login: dict[str, dict] = {}
-    for user in users:
-        for value in (user["login"], user.get("email")):
-            if value:
-                by_login.setdefault(norm(value), user)
+    users = read_internal_users(client)
+    by_login = index_users(users)
 
     to_create = []
     for key, entry in staff.items():
@@ -190,13 +186,8 @@ def prepare_users(client: OdooClient, writer: Writer, staff: dict, lookups: Look
                     if novo_id in ids and not entry.get("active", True) and ids[novo_id] in new_ids]
         if inactive and not writer.read_only:
             client.write("res.users", inactive, {"active": False}, context=QUIET_CONTEXT)
-        users = client.search_read("res.users", [("share", "=", False)], ["login", "email", "partner_id", "active"],
-                                   context={"active_test": False})
-        by_login = {}
-        for user in users:
-            for value in (user["login"], user.get("email")):
-                if value:
-                    by_login.setdefault(norm(value), user)
+        users = read_internal_users(client)
+        by_login = index_users(users)
 
     for key, entry in staff.items():
         uid = None

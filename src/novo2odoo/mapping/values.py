@@ -130,6 +130,16 @@ def propose_team_map(departments: list[dict], teams: list[dict]) -> dict:
     return result
 
 
+def index_users(users: list[dict]) -> dict[str, dict]:
+    """Index users by their login and e-mail, compared case-insensitively."""
+    by_login: dict[str, dict] = {}
+    for user in users:
+        for value in (user.get("login"), user.get("email")):
+            if value:
+                by_login.setdefault(norm(value), user)
+    return by_login
+
+
 def propose_staff_map(staff_rows: list[dict], references: Counter, target_users: list[dict],
                       create_missing: bool, fallback: str | None) -> dict:
     """Resolve every staff reference to a target user by e-mail, proposing what to do with the rest.
@@ -137,11 +147,7 @@ def propose_staff_map(staff_rows: list[dict], references: Counter, target_users:
     ``staff_rows`` come from the users file. ``references`` counts the raw values that name staff
     elsewhere (assignees, activity authors, uploaders), which may be e-mails or display names.
     """
-    by_login = {}
-    for user in target_users:
-        for value in (user.get("login"), user.get("email")):
-            if value:
-                by_login.setdefault(norm(value), user)
+    by_login = index_users(target_users)
     people: dict[str, dict] = {}
     names: dict[str, list[str]] = {}
     for row in staff_rows:

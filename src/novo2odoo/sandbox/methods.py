@@ -74,6 +74,7 @@ def call(env, model: str, method: str, bound: dict):
     ids = bound.pop("ids", None)
     if ids is not None and not isinstance(ids, (list, tuple)):
         ids = [ids]
+
     if method == "create":
         return env.create(model, bound["vals_list"])
     if method == "read":

@@ -270,6 +270,7 @@ class Env:
         ids = [int(i) for i in (ids if isinstance(ids, (list, tuple)) else [ids])]
         vals = dict(vals)
         self.check_field_names(model, vals)
+
         existing = self.existing_ids(model, ids)
         missing = [i for i in ids if i not in set(existing)]
         if missing:
@@ -279,6 +280,7 @@ class Env:
             )
         if not ids:
             return True
+
         before = behaviours.prepare_write(self, model, ids, vals)
         row, later = self._convert_values(model, vals, ids)
         fields = self.fields(model)
@@ -286,6 +288,7 @@ class Env:
             meta = fields[name]
             if meta.get("required") and value is None and meta["type"] not in ("boolean",):
                 raise faults.not_null_error(self.schema, model, name)
+
         if "write_date" in fields:
             row["write_date"] = now_string()
         if "write_uid" in fields:
@@ -298,6 +301,7 @@ class Env:
                     f"UPDATE {self.table(model)} SET {assignments} WHERE id IN ({','.join('?' * len(chunk))})",
                     list(row.values()) + chunk,
                 )
+
         self._apply_later(model, ids, later)
         behaviours.after_write(self, model, ids, vals, before)
         return True

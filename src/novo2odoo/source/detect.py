@@ -28,8 +28,8 @@ def detect_encoding(path: Path) -> Detected:
     """Detect the text encoding of a file.
 
     A byte-order mark decides at once. Otherwise the whole file is checked as strict UTF-8 in
-    chunks (cheap, and exact where a sample could miss one accented row at the end); only when
-    that fails does charset-normalizer guess, which in practice means cp1252 for Novo exports.
+    chunks, which is cheap and exact where a sample could miss one accented row at the end.
+    Only when that fails does charset-normalizer guess, and Windows-1252 is preferred then.
     """
     with path.open("rb") as handle:
         head = handle.read(4)
@@ -94,9 +94,9 @@ _NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
 def detect_date_style(values: list[str]) -> Detected | None:
     """Decide between month-first, day-first and ISO dates from sample values.
 
-    Returns None when the values hold no numeric date. A first number above 12 proves
-    day-first, a second number above 12 proves month-first; when no value decides, month-first
-    is assumed with low confidence, so the mapping asks a person to check it.
+    Returns None when the values contain no numeric date. A first number above 12 proves
+    day-first, and a second number above 12 proves month-first. When no value decides,
+    month-first is assumed with low confidence, so the mapping flags it for a person to check.
     """
     iso = mdy = dmy = total = 0
     for value in values:

@@ -193,7 +193,7 @@ def value_fit(source: SourceFile, header: str, kind: str) -> float:
 
 
 def score_object(source: SourceFile, spec: ObjectSpec) -> tuple[float, str]:
-    """Score how likely a file holds ``spec``'s object, from headers, values and file name."""
+    """Score how likely a file contains ``spec``'s object, from headers, values and file name."""
     matches = match_columns(source, spec)
     matched = {m.key: m.confidence for m in matches if m.key}
     if not matched:

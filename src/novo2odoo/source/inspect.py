@@ -72,7 +72,7 @@ DISTINCT_CAP = 50
 def inspect_export(export: Export) -> Inspection:
     """Read every recognised file once and list its profile and problems."""
     # NOTE: the ids of every object are kept in memory to find dangling references, which is
-    # about 100 MB per million ids; the load stage itself streams.
+    # about 100 MB per million ids. The load stage itself streams.
     ids: dict[str, set[str]] = defaultdict(set)
     people: dict[str, tuple[int, str]] = {}
     department_names: set[str] = set()

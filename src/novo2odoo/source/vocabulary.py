@@ -2,8 +2,8 @@
 
 Each object has canonical column keys. A file is recognised as an object, and a header as a
 column, by fuzzy matching against these wordings and by checking the values (an e-mail column
-holds addresses, a date column holds dates). Wordings seen in different Novo versions are listed
-together; a header that matches none becomes a custom field candidate.
+contains addresses, a date column contains dates). Wordings seen in different Novo versions are
+listed together. A header that matches none becomes a custom field candidate.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ BY_KEY = {spec.key: spec for spec in OBJECTS}
 LOAD_ORDER = ("department", "user", "customer", "location", "asset", "work_order",
               "pm_schedule", "attachment", "activity")
 
-# Values that show which object a file holds, whatever its headers say.
+# Values that show which object a file contains, whatever its headers are.
 VALUE_HINTS: dict[str, tuple[str, ...]] = {
     "work_order": ("open", "in progress", "on hold", "completed", "cancelled", "emergency", "high", "medium"),
     "activity": ("note", "comment", "status change", "email"),
